@@ -239,6 +239,9 @@ void ax_comp_set_priv(ax_component *c, void *priv);
 ax_sim *ax_comp_sim(const ax_component *c);
 /* Clock period of a component in ps. */
 ax_time_t ax_comp_period(const ax_component *c);
+/* Set the clock period of c (ps); only from init (e.g. DRAM takes tCK
+ * from its standard). Overrides the config's clock. */
+void ax_comp_set_period(ax_component *c, ax_time_t ps);
 /* Current time, and current cycle of the component's own clock (floor). */
 ax_time_t ax_now(const ax_sim *s);
 uint64_t ax_comp_cycle(const ax_component *c);
