@@ -144,7 +144,9 @@ typedef enum ax_ptype {
   AX_P_BOOL,
   AX_P_STRING,
   AX_P_ENUM,   /* a string among `choices` ("os|ws|is")                   */
-  AX_P_INT_LIST /* list of integers, each in [min, max]                  */
+  AX_P_INT_LIST, /* list of integers, each in [min, max]                 */
+  AX_P_PATH     /* an input file; relative paths are resolved against the
+                   config file's folder, and it must exist              */
 } ax_ptype;
 
 /* One parameter a model accepts. `def` is the default written as in a
@@ -159,7 +161,8 @@ typedef struct ax_param_def {
   const char *doc;
 } ax_param_def;
 
-/* One port a model has. */
+/* One port a model has. A name ending in '*' declares a port array:
+ * links may name any port with that prefix ("unit*" accepts unit0, unit_sa). */
 typedef struct ax_port_def {
   const char *name;
   const char *doc;
@@ -251,6 +254,12 @@ ax_time_t ax_comp_next_edge(const ax_component *c);
 uint64_t ax_comp_seed(const ax_component *c);
 /* Port of a component by name, NULL if the model has no such port. */
 ax_port *ax_comp_port(ax_component *c, const char *name);
+/* Number of ports of c that exist (declared ones and connected array
+ * members such as `unit0` of a declared `unit*`), and the i-th of them. */
+size_t ax_comp_nports(const ax_component *c);
+ax_port *ax_comp_port_at(ax_component *c, size_t i);
+/* The component at the other end of a port's link, NULL if unconnected. */
+ax_component *ax_port_peer(const ax_port *p);
 /* Name of a port. */
 const char *ax_port_name(const ax_port *p);
 /* Whether a port has a link. */
@@ -308,6 +317,11 @@ void ax_energy(ax_component *c, uint32_t op, const char *action, uint64_t count,
 
 /* Memory levels for bytes-moved accounting. */
 typedef enum ax_level { AX_LVL_SRAM, AX_LVL_DRAM, AX_LVL_NOC, AX_LVL_N } ax_level;
+
+/* Mark trace op `op` started / finished on `unit` (the dispatcher calls
+ * these; the per-layer table takes start, end and the unit's clock). */
+void ax_op_started(ax_component *unit, const ax_op *op);
+void ax_op_finished(ax_component *unit, const ax_op *op);
 
 /* Account work of trace op `op` done by c: macs multiply-accumulates, and
  * bytes moved at a memory level (either may be 0). */

@@ -1,0 +1,255 @@
+/*
+ * evq.c - the event queue (see evq.h for the shape).
+ */
+#include "evq.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NWORDS (AX_EVQ_SLOTS / 64)
+#define NSUM (NWORDS / 64)
+#define SLOT(t) ((uint32_t)((t) & (AX_EVQ_SLOTS - 1)))
+
+int ax_evq_init(ax_evq *q) {
+  memset(q, 0, sizeof *q);
+  q->slot = calloc(AX_EVQ_SLOTS, sizeof *q->slot);
+  q->bits = calloc(NWORDS, sizeof *q->bits);
+  q->sum = calloc(NSUM, sizeof *q->sum);
+  if (!q->slot || !q->bits || !q->sum) {
+    ax_evq_free(q);
+    return AX_ENOMEM;
+  }
+  return AX_OK;
+}
+
+void ax_evq_free(ax_evq *q) {
+  for (uint32_t i = 0; i < q->nbk; i++)
+    for (int p = 0; p < AX_PRIO_N; p++) free(q->bk[i].q[p].v);
+  free(q->bk);
+  free(q->freebk);
+  free(q->slot);
+  free(q->bits);
+  free(q->sum);
+  free(q->heap);
+  memset(q, 0, sizeof *q);
+}
+
+static void die_oom(void) {
+  /* Out of memory inside the event loop cannot be reported to a caller
+   * that is itself an event handler; there is no sane way to go on. */
+  abort();
+}
+
+static void fifo_push(ax_fifo *f, const ax_ev *e) {
+  if (f->len == f->cap) {
+    uint32_t cap = f->cap ? f->cap * 2 : 8;
+    ax_ev *v = realloc(f->v, cap * sizeof *v);
+    if (!v) die_oom();
+    f->v = v;
+    f->cap = cap;
+  }
+  f->v[f->len++] = *e;
+}
+
+static uint32_t bucket_get(ax_evq *q, uint32_t s) {
+  uint32_t b = q->slot[s];
+  if (b) return b - 1;
+  if (q->nfree) {
+    b = q->freebk[--q->nfree];
+  } else {
+    if (q->nbk == q->capbk) {
+      uint32_t cap = q->capbk ? q->capbk * 2 : 64;
+      ax_bucket *bk = realloc(q->bk, cap * sizeof *bk);
+      uint32_t *fr = realloc(q->freebk, cap * sizeof *fr);
+      if (!bk || !fr) die_oom();
+      q->bk = bk;
+      q->freebk = fr;
+      q->capbk = cap;
+    }
+    b = q->nbk++;
+    memset(&q->bk[b], 0, sizeof q->bk[b]);
+  }
+  q->slot[s] = b + 1;
+  q->bits[s >> 6] |= 1ull << (s & 63);
+  q->sum[s >> 12] |= 1ull << ((s >> 6) & 63);
+  return b;
+}
+
+static void bucket_release(ax_evq *q, uint32_t s) {
+  uint32_t b = q->slot[s] - 1;
+  for (int p = 0; p < AX_PRIO_N; p++) q->bk[b].q[p].head = q->bk[b].q[p].len = 0;
+  q->freebk[q->nfree++] = b;
+  q->slot[s] = 0;
+  q->bits[s >> 6] &= ~(1ull << (s & 63));
+  if (!q->bits[s >> 6]) q->sum[s >> 12] &= ~(1ull << ((s >> 6) & 63));
+}
+
+/* First busy slot >= s, or AX_EVQ_SLOTS if none. */
+static uint32_t next_busy(const ax_evq *q, uint32_t s) {
+  uint32_t w = s >> 6;
+  uint64_t m = q->bits[w] & (~0ull << (s & 63));
+  if (m) return (w << 6) | (uint32_t)__builtin_ctzll(m);
+  w++;
+  if (w >= NWORDS) return AX_EVQ_SLOTS;
+  uint32_t sw = w >> 6;
+  uint64_t sm = q->sum[sw] & (~0ull << (w & 63));
+  for (;;) {
+    if (sm) {
+      uint32_t wi = (sw << 6) | (uint32_t)__builtin_ctzll(sm);
+      return (wi << 6) | (uint32_t)__builtin_ctzll(q->bits[wi]);
+    }
+    if (++sw >= NSUM) return AX_EVQ_SLOTS;
+    sm = q->sum[sw];
+  }
+}
+
+static int hev_less(const ax_hev *a, const ax_hev *b) {
+  if (a->time != b->time) return a->time < b->time;
+  if (a->prio != b->prio) return a->prio < b->prio;
+  return a->seq < b->seq;
+}
+
+static void heap_push(ax_evq *q, const ax_hev *h) {
+  if (q->nheap == q->capheap) {
+    size_t cap = q->capheap ? q->capheap * 2 : 64;
+    ax_hev *v = realloc(q->heap, cap * sizeof *v);
+    if (!v) die_oom();
+    q->heap = v;
+    q->capheap = cap;
+  }
+  size_t i = q->nheap++;
+  while (i > 0) {
+    size_t p = (i - 1) / 2;
+    if (!hev_less(h, &q->heap[p])) break;
+    q->heap[i] = q->heap[p];
+    i = p;
+  }
+  q->heap[i] = *h;
+}
+
+static void heap_pop(ax_evq *q) {
+  ax_hev last = q->heap[--q->nheap];
+  size_t i = 0, n = q->nheap;
+  for (;;) {
+    size_t l = 2 * i + 1, m = i;
+    const ax_hev *best = &last;
+    if (l < n && hev_less(&q->heap[l], best)) m = l, best = &q->heap[l];
+    if (l + 1 < n && hev_less(&q->heap[l + 1], best)) m = l + 1;
+    if (m == i) break;
+    q->heap[i] = q->heap[m];
+    i = m;
+  }
+  if (n) q->heap[i] = last;
+}
+
+ax_event_h ax_evq_push(ax_evq *q, ax_time_t t, int prio, ax_event_fn fn, ax_component *c,
+                       uint64_t arg) {
+  ax_ev e = {++q->seq, fn, c, arg};
+  if (t < q->now) t = q->now; /* callers guarantee t >= now; stay safe */
+  ax_event_h h = {t, e.seq};
+  if (t - q->base < AX_EVQ_SLOTS) {
+    uint32_t b = bucket_get(q, SLOT(t));
+    fifo_push(&q->bk[b].q[prio], &e);
+  } else {
+    ax_hev hv = {t, e.seq, prio, e};
+    heap_push(q, &hv);
+  }
+  return h;
+}
+
+static ax_ev *fifo_find(ax_fifo *f, uint64_t seq) {
+  uint32_t lo = f->head, hi = f->len; /* seqs ascend within a FIFO */
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (f->v[mid].seq < seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < f->len && f->v[lo].seq == seq ? &f->v[lo] : NULL;
+}
+
+int ax_evq_cancel(ax_evq *q, ax_event_h h) {
+  if (h.time < q->now) return AX_EINVAL;
+  if (h.time - q->base < AX_EVQ_SLOTS) {
+    uint32_t b = q->slot[SLOT(h.time)];
+    if (!b) return AX_EINVAL;
+    for (int p = 0; p < AX_PRIO_N; p++) {
+      ax_ev *e = fifo_find(&q->bk[b - 1].q[p], h.seq);
+      if (e && e->fn) {
+        e->fn = NULL;
+        return AX_OK;
+      }
+    }
+    return AX_EINVAL;
+  }
+  /* Far-future cancellations are rare: a linear scan keeps the heap simple. */
+  for (size_t i = 0; i < q->nheap; i++)
+    if (q->heap[i].seq == h.seq && q->heap[i].ev.fn) {
+      q->heap[i].ev.fn = NULL;
+      return AX_OK;
+    }
+  return AX_EINVAL;
+}
+
+/* Move the wheel to the window holding the heap's earliest event and drain
+ * every heap event of that window into it (heap order keeps seq order). */
+static void refill(ax_evq *q) {
+  q->base = q->heap[0].time & ~(ax_time_t)(AX_EVQ_SLOTS - 1);
+  while (q->nheap && q->heap[0].time - q->base < AX_EVQ_SLOTS) {
+    ax_hev h = q->heap[0];
+    heap_pop(q);
+    uint32_t b = bucket_get(q, SLOT(h.time));
+    fifo_push(&q->bk[b].q[h.prio], &h.ev);
+  }
+}
+
+ax_time_t ax_evq_next_time(ax_evq *q) {
+  if (q->now < q->base || q->now - q->base < AX_EVQ_SLOTS) {
+    uint32_t s = next_busy(q, q->now < q->base ? 0 : SLOT(q->now));
+    if (s < AX_EVQ_SLOTS) return q->base + s;
+  }
+  return q->nheap ? q->heap[0].time : AX_TIME_NEVER;
+}
+
+void ax_evq_stop(ax_evq *q) { q->stop = 1; }
+
+int ax_evq_run(ax_evq *q, ax_time_t until) {
+  q->stop = 0;
+  for (;;) {
+    /* After a refill `now` may lie before the new window: search from its start. */
+    uint32_t s = q->now < q->base                   ? next_busy(q, 0)
+                 : q->now - q->base < AX_EVQ_SLOTS ? next_busy(q, SLOT(q->now))
+                                                   : AX_EVQ_SLOTS;
+    if (s == AX_EVQ_SLOTS) {
+      if (!q->nheap) return 0;
+      if (q->heap[0].time > until) return 1;
+      refill(q);
+      continue;
+    }
+    ax_time_t t = q->base + s;
+    if (t > until) return 1;
+    q->now = t;
+    uint32_t b = q->slot[s] - 1;
+    for (;;) {
+      /* Lowest priority level with work; handlers may append to any. */
+      ax_fifo *f = NULL;
+      for (int p = 0; p < AX_PRIO_N; p++) {
+        ax_fifo *g = &q->bk[b].q[p];
+        if (g->head < g->len) {
+          f = g;
+          break;
+        }
+      }
+      if (!f) break;
+      ax_ev e = f->v[f->head++];
+      if (e.fn) {
+        q->dispatched++;
+        e.fn(e.c, e.arg);
+        if (q->stop) {
+          /* Leave the rest of this slot for a later ax_evq_run. */
+          return 1;
+        }
+      }
+    }
+    bucket_release(q, s);
+  }
+}

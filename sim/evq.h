@@ -1,0 +1,75 @@
+/*
+ * evq.h - the event queue: one total order (time, priority, sequence).
+ *
+ * Near future: a wheel of AX_EVQ_SLOTS picosecond slots starting at `base`
+ * (aligned to the wheel size); each slot that holds events owns a bucket of
+ * one FIFO per priority, so events sharing a timestamp cost an append and a
+ * pop, never a comparison. A two-level bitmap finds the next busy slot.
+ * Far future (beyond the wheel): a binary heap, drained into the wheel when
+ * the wheel runs dry. Same inputs, same order: runs are bit-reproducible.
+ */
+#ifndef AX_EVQ_H
+#define AX_EVQ_H
+
+#include "axsim/axsim.h"
+
+#define AX_EVQ_BITS 16
+#define AX_EVQ_SLOTS (1u << AX_EVQ_BITS) /* 65,536 ps: 65 cycles at 1 GHz */
+
+typedef struct ax_ev {
+  uint64_t seq;
+  ax_event_fn fn; /* NULL once cancelled */
+  ax_component *c;
+  uint64_t arg;
+} ax_ev;
+
+typedef struct ax_fifo {
+  ax_ev *v;
+  uint32_t head, len, cap;
+} ax_fifo;
+
+typedef struct ax_bucket {
+  ax_fifo q[AX_PRIO_N];
+} ax_bucket;
+
+typedef struct ax_hev { /* a far-future event */
+  ax_time_t time;
+  uint64_t seq;
+  int prio;
+  ax_ev ev;
+} ax_hev;
+
+typedef struct ax_evq {
+  ax_time_t now, base;
+  uint64_t seq;
+  uint64_t dispatched;
+  uint32_t *slot;       /* bucket index + 1, 0 = empty */
+  uint64_t *bits;       /* one bit per slot */
+  uint64_t *sum;        /* one bit per non-zero word of bits */
+  ax_bucket *bk;        /* bucket pool */
+  uint32_t nbk, capbk;
+  uint32_t *freebk;     /* free bucket indexes */
+  uint32_t nfree;
+  ax_hev *heap;
+  size_t nheap, capheap;
+  int stop;             /* set by ax_evq_stop: run returns after the current event */
+} ax_evq;
+
+/* Initialise an empty queue at time 0. AX_ENOMEM on failure. */
+int ax_evq_init(ax_evq *q);
+/* Free all memory of a queue. */
+void ax_evq_free(ax_evq *q);
+/* Add an event at absolute time t (>= now). Returns its handle. */
+ax_event_h ax_evq_push(ax_evq *q, ax_time_t t, int prio, ax_event_fn fn, ax_component *c,
+                       uint64_t arg);
+/* Cancel a pending event: AX_OK, or AX_EINVAL if it ran or was cancelled. */
+int ax_evq_cancel(ax_evq *q, ax_event_h h);
+/* Run events in order until the queue is empty, the next event lies beyond
+ * `until`, or ax_evq_stop was called. Returns 1 if events remain, 0 if empty. */
+int ax_evq_run(ax_evq *q, ax_time_t until);
+/* Ask ax_evq_run to return after the current event. */
+void ax_evq_stop(ax_evq *q);
+/* Time of the earliest pending event, AX_TIME_NEVER if none. */
+ax_time_t ax_evq_next_time(ax_evq *q);
+
+#endif

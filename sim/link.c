@@ -1,0 +1,127 @@
+/*
+ * link.c - links between ports: latency, bandwidth, credits.
+ *
+ * A link has two lanes, one per direction. A message sent at time t on a
+ * lane whose wire is free from `busy_until` starts serialising at
+ * max(t, busy_until), takes ceil(bytes * ps_per_byte) ps on the wire and
+ * arrives `latency` ps after its last byte left. A lane holds at most
+ * `depth` messages between send and acceptance by the receiver (credits);
+ * a send beyond that returns AX_EAGAIN and the sender's ready() is called
+ * when a credit comes back. A receiver that refuses (recv returns
+ * AX_EAGAIN) blocks the lane until it calls ax_port_unblock().
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+
+static uint32_t pow2_at_least(uint32_t n) {
+  uint32_t c = 1;
+  while (c < n) c <<= 1;
+  return c;
+}
+
+static void lane_init(ax_lane *l, ax_link *k, ax_port *src, ax_port *dst, ax_time_t lat,
+                      double gbps, uint32_t depth) {
+  l->link = k;
+  l->src = src;
+  l->dst = dst;
+  l->latency = lat;
+  l->ps_per_byte = gbps > 0 ? 1000.0 / gbps : 0; /* GB/s = bytes per ns */
+  l->depth = depth;
+  l->cap = pow2_at_least(depth);
+  l->ring = ax_xcalloc(l->cap, sizeof *l->ring);
+  src->out = l;
+  dst->in = l;
+}
+
+int ax_link_join(ax_sim *s, ax_port *a, ax_port *b, ax_time_t latency, double gbps,
+                 uint32_t depth, int line, char *err, size_t errlen) {
+  ax_port *both[2] = {a, b};
+  for (int i = 0; i < 2; i++)
+    if (both[i]->out) {
+      ax_errf(err, errlen, "port %s.%s is already linked (to %s.%s); a port takes one link",
+              both[i]->comp->name, both[i]->name, both[i]->out->dst->comp->name,
+              both[i]->out->dst->name);
+      return AX_EINVAL;
+    }
+  if (a == b) {
+    ax_errf(err, errlen, "link joins port %s.%s to itself", a->comp->name, a->name);
+    return AX_EINVAL;
+  }
+  ax_link *k = ax_xcalloc(1, sizeof *k);
+  size_t n = strlen(a->comp->name) + strlen(a->name) + strlen(b->comp->name) + strlen(b->name) + 8;
+  k->name = ax_xmalloc(n);
+  snprintf(k->name, n, "%s.%s->%s.%s", a->comp->name, a->name, b->comp->name, b->name);
+  k->line = line;
+  lane_init(&k->lane[0], k, a, b, latency, gbps, depth);
+  lane_init(&k->lane[1], k, b, a, latency, gbps, depth);
+  s->links = ax_xrealloc(s->links, (s->nlinks + 1) * sizeof *s->links);
+  s->links[s->nlinks++] = k;
+  return AX_OK;
+}
+
+/* Hand arrived messages to the receiver, in order, until it refuses. */
+static void lane_deliver(ax_lane *l) {
+  ax_sim *s = l->dst->comp->sim;
+  ax_time_t now = s->q.now;
+  int freed = 0;
+  while (l->n && !l->blocked && l->ring[l->head].arrive <= now) {
+    ax_msg m = l->ring[l->head].m;
+    ax_component *d = l->dst->comp;
+    int rc = d->model->recv ? d->model->recv(d, l->dst, &m) : AX_OK;
+    if (rc == AX_EAGAIN) {
+      l->blocked = 1;
+      l->refusals++;
+      break;
+    }
+    l->head = (l->head + 1) & (l->cap - 1);
+    l->n--;
+    freed = 1;
+  }
+  if (freed && l->sender_waits) {
+    l->sender_waits = 0;
+    ax_component *c = l->src->comp;
+    if (c->model->ready) c->model->ready(c, l->src);
+  }
+}
+
+static void lane_event(ax_component *dst, uint64_t arg) {
+  (void)dst;
+  lane_deliver((ax_lane *)(uintptr_t)arg);
+}
+
+int ax_port_can_send(const ax_port *p) { return p->out && p->out->n < p->out->depth; }
+
+int ax_port_send(ax_port *p, const ax_msg *m) {
+  ax_lane *l = p->out;
+  if (!l) return AX_EINVAL;
+  if (l->n >= l->depth) {
+    l->sender_waits = 1;
+    l->full++;
+    return AX_EAGAIN;
+  }
+  ax_sim *s = p->comp->sim;
+  ax_time_t now = s->q.now, start = now > l->busy_until ? now : l->busy_until;
+  ax_time_t wire = l->ps_per_byte > 0 ? (ax_time_t)ceil((double)m->bytes * l->ps_per_byte) : 0;
+  l->busy_until = start + wire;
+  ax_time_t arrive = l->busy_until + l->latency;
+  uint32_t slot = (l->head + l->n) & (l->cap - 1);
+  l->ring[slot].m = *m;
+  l->ring[slot].arrive = arrive;
+  l->n++;
+  l->msgs++;
+  l->bytes += m->bytes;
+  ax_evq_push(&s->q, arrive, AX_PRIO_NORMAL, lane_event, l->dst->comp, (uint64_t)(uintptr_t)l);
+  return AX_OK;
+}
+
+void ax_port_unblock(ax_port *p) {
+  ax_lane *l = p->in;
+  if (!l || !l->blocked) return;
+  l->blocked = 0;
+  /* Redeliver from an event, not from inside the caller's own handler. */
+  ax_evq_push(&p->comp->sim->q, p->comp->sim->q.now, AX_PRIO_NORMAL, lane_event, p->comp,
+              (uint64_t)(uintptr_t)l);
+}
