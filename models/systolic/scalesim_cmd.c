@@ -38,7 +38,7 @@ int ax_cmd_scalesim(int argc, char **argv)
     if (strcmp(a, "-q") == 0) { quiet = 1; continue; }
     if ((strcmp(a, "-c") == 0 || strcmp(a, "-t") == 0 || strcmp(a, "-p") == 0 ||
          strcmp(a, "-i") == 0)) {
-      if (i + 1 >= argc) {
+      if (i + 1 >= argc || (argv[i + 1][0] == '-' && argv[i + 1][1] != '\0')) {
         fprintf(stderr, "axsim scalesim: option %s needs a value\n", a);
         usage(stderr);
         return 2;

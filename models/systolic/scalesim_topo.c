@@ -104,13 +104,15 @@ int ax_scalesim_topo_load(const char *path, int gemm_form, ax_scalesim_layer **l
       p = c + 1;
     }
     for (int i = 0; i < nf && i < MAX_FIELDS; i++) f[i] = strip(f[i]);
-    int need = gemm_form ? 4 : 8;
-    if (nf < need || nf > MAX_FIELDS) {
+    /* GEMM rows: SCALE-Sim reads the first 4 fields and ignores more, but 8
+     * or more is a conv row given with '-i gemm': refuse it. */
+    int bad_count = gemm_form ? (nf < 4 || nf >= 8) : (nf < 8 || nf > MAX_FIELDS);
+    if (bad_count) {
       if (gemm_form)
         snprintf(err, errlen,
                  "%s:%u: expected 4 fields 'Layer name, M, N, K,' but found %d%s", path,
                  lineno, nf > MAX_FIELDS ? MAX_FIELDS : nf,
-                 nf >= 7 ? " (a conv topology? then drop '-i gemm')" : "");
+                 nf >= 8 ? " (a conv topology? then drop '-i gemm')" : "");
       else
         snprintf(err, errlen,
                  "%s:%u: expected 8 or 9 fields 'Layer name, IFMAP Height, IFMAP Width, "
