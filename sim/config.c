@@ -72,7 +72,10 @@ static int fail_at(ctx *x, const config_setting_t *st, const char *fmt, ...) {
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
   path_of(st, path, sizeof path);
-  ax_errf(x->err, x->errlen, "%s:%d: setting '%s': %s", src_file(x, st), src_line(st), path, msg);
+  if (!src_line(st)) /* added by a -s override: it has no line */
+    ax_errf(x->err, x->errlen, "%s: setting '%s' (set with -s): %s", src_file(x, st), path, msg);
+  else
+    ax_errf(x->err, x->errlen, "%s:%d: setting '%s': %s", src_file(x, st), src_line(st), path, msg);
   return AX_EINVAL;
 }
 
@@ -116,7 +119,7 @@ static void fmt_range(char *b, size_t n, const ax_param_def *d) {
   if (d->min == d->max)
     b[0] = 0;
   else
-    snprintf(b, n, " in [%g, %g]", d->min, d->max);
+    snprintf(b, n, " in [%.15g, %.15g]", d->min, d->max);
 }
 
 /* Check one value against a parameter definition and store it. */

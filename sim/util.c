@@ -75,7 +75,11 @@ const char *ax_suggest(const char *word, const char *const *cands, size_t n) {
     size_t d = edit_distance(word, cands[i]);
     if (d < bestd) bestd = d, best = cands[i];
   }
-  /* Close means at most a third of the word changed (and at least one edit allowed). */
+  /* Close means at most a third of the word changed (two edits always allowed). */
   size_t limit = len / 3 > 2 ? len / 3 : 2;
-  return best && bestd <= limit ? best : NULL;
+  if (best && bestd <= limit) return best;
+  /* Or a truncated name: "latency" for "latency_ns". */
+  for (size_t i = 0; len >= 3 && i < n; i++)
+    if (cands[i] && !strncmp(cands[i], word, len)) return cands[i];
+  return NULL;
 }
