@@ -19,6 +19,8 @@ int ax_evq_init(ax_evq *q) {
     ax_evq_free(q);
     return AX_ENOMEM;
   }
+  q->hot_t = AX_TIME_NEVER;
+  q->cur_prio = AX_PRIO_N;
   return AX_OK;
 }
 
@@ -40,14 +42,18 @@ static void die_oom(void) {
   abort();
 }
 
-static void fifo_push(ax_fifo *f, const ax_ev *e) {
-  if (f->len == f->cap) {
+static void fifo_grow(ax_fifo *f) {
+  {
     uint32_t cap = f->cap ? f->cap * 2 : 8;
     ax_ev *v = realloc(f->v, cap * sizeof *v);
     if (!v) die_oom();
     f->v = v;
     f->cap = cap;
   }
+}
+
+static inline void fifo_push(ax_fifo *f, const ax_ev *e) {
+  if (__builtin_expect(f->len == f->cap, 0)) fifo_grow(f);
   f->v[f->len++] = *e;
 }
 
@@ -77,6 +83,7 @@ static uint32_t bucket_get(ax_evq *q, uint32_t s) {
 
 static void bucket_release(ax_evq *q, uint32_t s) {
   uint32_t b = q->slot[s] - 1;
+  if (q->hot_b == b) q->hot_t = AX_TIME_NEVER;
   for (int p = 0; p < AX_PRIO_N; p++) q->bk[b].q[p].head = q->bk[b].q[p].len = 0;
   q->freebk[q->nfree++] = b;
   q->slot[s] = 0;
@@ -142,13 +149,18 @@ static void heap_pop(ax_evq *q) {
   if (n) q->heap[i] = last;
 }
 
-ax_event_h ax_evq_push(ax_evq *q, ax_time_t t, int prio, ax_event_fn fn, ax_component *c,
-                       uint64_t arg) {
+ax_event_h ax_evq_push_slow(ax_evq *q, ax_time_t t, int prio, ax_event_fn fn, ax_component *c,
+                            uint64_t arg) {
   ax_ev e = {++q->seq, fn, c, arg};
   if (t < q->now) t = q->now; /* callers guarantee t >= now; stay safe */
   ax_event_h h = {t, e.seq};
-  if (t - q->base < AX_EVQ_SLOTS) {
+  if (t == q->now && prio < q->cur_prio) q->rescan = 1;
+  if (t == q->hot_t) {
+    fifo_push(&q->bk[q->hot_b].q[prio], &e);
+  } else if (t - q->base < AX_EVQ_SLOTS) {
     uint32_t b = bucket_get(q, SLOT(t));
+    q->hot_t = t;
+    q->hot_b = b;
     fifo_push(&q->bk[b].q[prio], &e);
   } else {
     ax_hev hv = {t, e.seq, prio, e};
@@ -229,27 +241,29 @@ int ax_evq_run(ax_evq *q, ax_time_t until) {
     if (t > until) return 1;
     q->now = t;
     uint32_t b = q->slot[s] - 1;
-    for (;;) {
-      /* Lowest priority level with work; handlers may append to any. */
-      ax_fifo *f = NULL;
-      for (int p = 0; p < AX_PRIO_N; p++) {
-        ax_fifo *g = &q->bk[b].q[p];
-        if (g->head < g->len) {
-          f = g;
+    for (int p = 0; p < AX_PRIO_N; p++) {
+      q->cur_prio = p;
+      q->rescan = 0;
+      for (;;) {
+        ax_fifo *f = &q->bk[b].q[p]; /* re-read: handlers may grow the pool */
+        if (f->head == f->len) break;
+        ax_ev e = f->v[f->head++];
+        if (!e.fn) continue;
+        q->dispatched++;
+        e.fn(e.c, e.arg);
+        if (__builtin_expect(q->stop, 0)) {
+          /* Leave the rest of this slot for a later ax_evq_run. */
+          q->cur_prio = AX_PRIO_N;
+          return 1;
+        }
+        if (__builtin_expect(q->rescan, 0)) {
+          /* a handler queued an earlier-priority event at this time */
+          p = -1;
           break;
         }
       }
-      if (!f) break;
-      ax_ev e = f->v[f->head++];
-      if (e.fn) {
-        q->dispatched++;
-        e.fn(e.c, e.arg);
-        if (q->stop) {
-          /* Leave the rest of this slot for a later ax_evq_run. */
-          return 1;
-        }
-      }
     }
+    q->cur_prio = AX_PRIO_N;
     bucket_release(q, s);
   }
 }

@@ -53,15 +53,41 @@ typedef struct ax_evq {
   ax_hev *heap;
   size_t nheap, capheap;
   int stop;             /* set by ax_evq_stop: run returns after the current event */
+  /* The bucket most recently pushed to: most pushes go to the same
+   * timestamp as the one before (N components on one clock edge). */
+  ax_time_t hot_t;
+  uint32_t hot_b;
+  int cur_prio;         /* priority being dispatched at `now` (AX_PRIO_N: none) */
+  int rescan;           /* an event of lower priority than cur_prio arrived at now */
 } ax_evq;
 
 /* Initialise an empty queue at time 0. AX_ENOMEM on failure. */
 int ax_evq_init(ax_evq *q);
 /* Free all memory of a queue. */
 void ax_evq_free(ax_evq *q);
-/* Add an event at absolute time t (>= now). Returns its handle. */
-ax_event_h ax_evq_push(ax_evq *q, ax_time_t t, int prio, ax_event_fn fn, ax_component *c,
-                       uint64_t arg);
+/* Add an event at absolute time t (>= now): the general path. */
+ax_event_h ax_evq_push_slow(ax_evq *q, ax_time_t t, int prio, ax_event_fn fn, ax_component *c,
+                            uint64_t arg);
+
+/* Add an event at absolute time t (>= now). Returns its handle. The common
+ * case - the same timestamp as the previous push, room in its FIFO - is
+ * inline; everything else takes ax_evq_push_slow. */
+static inline ax_event_h ax_evq_push(ax_evq *q, ax_time_t t, int prio, ax_event_fn fn,
+                                     ax_component *c, uint64_t arg) {
+  if (__builtin_expect(t == q->hot_t, 1)) {
+    ax_fifo *f = &q->bk[q->hot_b].q[prio];
+    if (__builtin_expect(f->len < f->cap, 1)) {
+      ax_ev *e = &f->v[f->len++];
+      e->seq = ++q->seq;
+      e->fn = fn;
+      e->c = c;
+      e->arg = arg;
+      if (t == q->now && prio < q->cur_prio) q->rescan = 1;
+      return (ax_event_h){t, e->seq};
+    }
+  }
+  return ax_evq_push_slow(q, t, prio, fn, c, arg);
+}
 /* Cancel a pending event: AX_OK, or AX_EINVAL if it ran or was cancelled. */
 int ax_evq_cancel(ax_evq *q, ax_event_h h);
 /* Run events in order until the queue is empty, the next event lies beyond
