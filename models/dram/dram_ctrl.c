@@ -1,0 +1,787 @@
+/*
+ * dram_ctrl.c - one channel's memory controller, cycle-exact, event-driven.
+ *
+ * The rules (chosen so that a DRAMsim3 .ini gives DRAMsim3's schedule):
+ *  - requests enter a read queue or a write buffer (trans_queue_size each);
+ *    a read of an address with a write pending is answered from the buffer;
+ *  - one transaction per cycle moves to a command queue (per bank or per
+ *    rank, cmd_queue_size deep): the oldest whose queue has room; writes
+ *    move only while draining (buffer full, or >= write_buf_size with no
+ *    reads waiting), and a write stops the drain if a read of its address
+ *    is still pending;
+ *  - each cycle one command issues (HBM: plus one of the other kind, row vs
+ *    column): a pending refresh first (precharging its banks), else the
+ *    queues in round-robin order, each offering its first ready command
+ *    (FR-FCFS within a queue); a row miss may close a row only when no
+ *    queued hit to it remains or 4 hits have been served since activation;
+ *  - refresh: one rank every tREFI / ranks (staggered), issued as soon as
+ *    its banks can be precharged.
+ *
+ * State is DRAMsim3's "earliest cycle each command may issue" per bank,
+ * kept here per level (bank, bank group, rank) so that one issue updates a
+ * handful of numbers. Each queue keeps a lower bound of the cycle its first
+ * command can become ready (timings only grow, so a bound stays valid until
+ * the queue or its bank changes); ax_dram_ctrl_next() is the smallest bound,
+ * refresh deadline or transaction move, and the caller jumps straight there.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dram.h"
+
+#define NEVER AX_DRAM_NEVER
+
+typedef struct bank_st {
+  int open_row;              /* -1: closed */
+  int hits;                  /* column commands since the activate */
+  uint64_t t[AX_DRAM_CMD_N]; /* earliest issue from bank-scope rules */
+} bank_st;
+
+typedef struct lvl_st {
+  uint64_t t[AX_DRAM_CMD_N];
+} lvl_st;
+
+typedef struct qent {          /* a command waiting in a command queue */
+  uint64_t addr;
+  int row, col;
+  uint16_t bg, ba, ra;
+  uint8_t cmd;                 /* RD, WR, RDA or WRA */
+} qent;
+
+typedef struct cmdq {
+  qent *e;
+  int n;
+  uint64_t lb;                 /* no command of this queue is ready before lb */
+} cmdq;
+
+typedef struct trans {         /* a transaction waiting to become a command */
+  uint64_t addr;
+  int is_write;
+} trans;
+
+typedef struct tqueue {
+  trans *e;
+  int n, cap;
+} tqueue;
+
+typedef struct done_ent {
+  uint64_t tag, done, added;
+  int is_write;
+} done_ent;
+
+typedef struct fifo {          /* completions, in done order */
+  done_ent *e;
+  size_t head, n, cap;
+} fifo;
+
+typedef struct ptrans {        /* a request not answered yet */
+  uint64_t addr, tag, added;
+  int next;                    /* next request of the same address, -1 */
+} ptrans;
+
+typedef struct amap {          /* address -> first ptrans, open addressing */
+  uint64_t *key;
+  int *val;
+  size_t mask;
+} amap;
+
+typedef struct win {           /* the last `len` issue cycles of a windowed rule */
+  uint64_t *ring;
+  int len, n, head;
+  int32_t cycles;
+  uint8_t next;
+} win;
+
+struct ax_dram_ctrl {
+  const ax_dram_cfg *cfg;
+  const ax_dram_timing *tm;
+  int ch, nranks, nbg, nbpg, nbanks;
+  uint64_t clk;
+  bank_st *bank;               /* [rank][bg][bank] */
+  lvl_st *bg, *rank;           /* [rank][bg], [rank] */
+  win *win;                    /* [rank][nwin] */
+  int nwin;
+  const ax_dram_lat *winlat[8];
+  /* queues */
+  cmdq *q;
+  int nq, qidx;
+  tqueue rq, wq;
+  int write_draining, sched_idle;
+  /* pending requests */
+  ptrans *pool;
+  int pool_cap, pool_free;
+  amap rd, wr;
+  fifo fast, slow;             /* answered next cycle / answered with data */
+  uint64_t npending;
+  /* refresh */
+  uint64_t ref_interval, next_ref;
+  int ref_next_rank, ref_next_bg, ref_next_bank;
+  struct { uint8_t cmd; int ra, bg, ba; } refq[64];
+  int nref, in_ref;
+  /* power */
+  int *open_banks;
+  uint64_t *active_since;
+  /* output */
+  ax_dram_stats st;
+  FILE *log;
+};
+
+/* ---- small containers ------------------------------------------------------ */
+
+static size_t hash64(uint64_t k) {
+  k ^= k >> 33; k *= 0xff51afd7ed558ccdull; k ^= k >> 33;
+  return (size_t)k;
+}
+
+static int amap_init(amap *m, size_t want) {
+  size_t cap = 16;
+  while (cap < want * 2) cap <<= 1;
+  m->key = malloc(cap * sizeof *m->key);
+  m->val = malloc(cap * sizeof *m->val);
+  if (!m->key || !m->val) return -1;
+  for (size_t i = 0; i < cap; i++) m->val[i] = -1;
+  m->mask = cap - 1;
+  return 0;
+}
+
+static int *amap_slot(amap *m, uint64_t k) { /* slot holding k, or the empty slot where it goes */
+  size_t i = hash64(k) & m->mask;
+  while (m->val[i] >= 0 && m->key[i] != k) i = (i + 1) & m->mask;
+  m->key[i] = m->val[i] >= 0 ? m->key[i] : k;
+  return &m->val[i];
+}
+
+static int amap_get(const amap *m, uint64_t k) {
+  size_t i = hash64(k) & m->mask;
+  while (m->val[i] >= 0) {
+    if (m->key[i] == k) return m->val[i];
+    i = (i + 1) & m->mask;
+  }
+  return -1;
+}
+
+static void amap_del(amap *m, uint64_t k) { /* backward-shift deletion */
+  size_t i = hash64(k) & m->mask;
+  while (m->val[i] >= 0 && m->key[i] != k) i = (i + 1) & m->mask;
+  if (m->val[i] < 0) return;
+  m->val[i] = -1;
+  size_t j = i;
+  for (;;) {
+    j = (j + 1) & m->mask;
+    if (m->val[j] < 0) return;
+    size_t h = hash64(m->key[j]) & m->mask;
+    if ((j > i && (h <= i || h > j)) || (j < i && (h <= i && h > j))) {
+      m->key[i] = m->key[j];
+      m->val[i] = m->val[j];
+      m->val[j] = -1;
+      i = j;
+    }
+  }
+}
+
+static int fifo_push(fifo *f, done_ent d) {
+  if (f->n == f->cap) {
+    size_t nc = f->cap ? f->cap * 2 : 256;
+    done_ent *e = malloc(nc * sizeof *e);
+    if (!e) return -1;
+    for (size_t i = 0; i < f->n; i++) e[i] = f->e[(f->head + i) % f->cap];
+    free(f->e);
+    f->e = e;
+    f->head = 0;
+    f->cap = nc;
+  }
+  f->e[(f->head + f->n) % f->cap] = d;
+  f->n++;
+  return 0;
+}
+
+static int pool_get(ax_dram_ctrl *c) {
+  if (c->pool_free < 0) {
+    int nc = c->pool_cap * 2;
+    ptrans *p = realloc(c->pool, (size_t)nc * sizeof *p);
+    if (!p) abort(); /* out of memory inside a simulation step */
+    for (int i = c->pool_cap; i < nc; i++) p[i].next = i + 1 < nc ? i + 1 : -1;
+    c->pool = p;
+    c->pool_free = c->pool_cap;
+    c->pool_cap = nc;
+  }
+  int i = c->pool_free;
+  c->pool_free = c->pool[i].next;
+  return i;
+}
+
+static void pool_put(ax_dram_ctrl *c, int i) {
+  c->pool[i].next = c->pool_free;
+  c->pool_free = i;
+}
+
+/* ---- construction ------------------------------------------------------------ */
+
+/* A controller for channel `ch` of cfg; NULL on no memory. */
+ax_dram_ctrl *ax_dram_ctrl_new(const ax_dram_cfg *cfg, const ax_dram_timing *t, int ch) {
+  ax_dram_ctrl *c = calloc(1, sizeof *c);
+  if (!c) return NULL;
+  c->cfg = cfg;
+  c->tm = t;
+  c->ch = ch;
+  c->nranks = cfg->ranks;
+  c->nbg = cfg->bankgroups;
+  c->nbpg = cfg->banks_per_group;
+  c->nbanks = cfg->banks;
+  int nb = c->nranks * c->nbanks;
+  c->bank = calloc((size_t)nb, sizeof *c->bank);
+  c->bg = calloc((size_t)(c->nranks * c->nbg), sizeof *c->bg);
+  c->rank = calloc((size_t)c->nranks, sizeof *c->rank);
+  c->open_banks = calloc((size_t)c->nranks, sizeof *c->open_banks);
+  c->active_since = calloc((size_t)c->nranks, sizeof *c->active_since);
+  c->st.rank_active_cycles = calloc((size_t)c->nranks, sizeof(uint64_t));
+  for (int i = 0; i < nb && c->bank; i++) c->bank[i].open_row = -1;
+  /* windowed rules (tFAW, t32AW): one ring per rank each */
+  for (int p = 0; p < AX_DRAM_CMD_N; p++)
+    for (int sc = 0; sc < AX_DRAM_SC_N; sc++)
+      for (int k = 0; k < t->n[p][sc]; k++)
+        if (t->lat[p][sc][k].window && c->nwin < 8) c->winlat[c->nwin++] = &t->lat[p][sc][k];
+  c->win = calloc((size_t)(c->nranks * (c->nwin ? c->nwin : 1)), sizeof *c->win);
+  for (int r = 0; c->win && r < c->nranks; r++)
+    for (int w = 0; w < c->nwin; w++) {
+      win *x = &c->win[r * c->nwin + w];
+      x->len = c->winlat[w]->window;
+      x->cycles = c->winlat[w]->cycles;
+      x->next = c->winlat[w]->next;
+      x->ring = calloc((size_t)x->len, sizeof *x->ring);
+      if (!x->ring) { ax_dram_ctrl_free(c); return NULL; }
+    }
+  c->nq = cfg->queue_structure == AX_DRAM_QUEUE_PER_RANK ? c->nranks : nb;
+  c->q = calloc((size_t)c->nq, sizeof *c->q);
+  for (int i = 0; c->q && i < c->nq; i++) {
+    c->q[i].e = malloc((size_t)cfg->cmd_queue_size * sizeof(qent));
+    c->q[i].lb = NEVER;
+    if (!c->q[i].e) { ax_dram_ctrl_free(c); return NULL; }
+  }
+  c->qidx = 0;
+  int tq = cfg->unified_queue ? 2 * cfg->trans_queue_size : cfg->trans_queue_size;
+  c->rq.cap = c->wq.cap = tq;
+  c->rq.e = malloc((size_t)tq * sizeof(trans));
+  c->wq.e = malloc((size_t)tq * sizeof(trans));
+  c->pool_cap = 64;
+  c->pool = malloc((size_t)c->pool_cap * sizeof *c->pool);
+  if (c->pool)
+    for (int i = 0; i < c->pool_cap; i++) c->pool[i].next = i + 1 < c->pool_cap ? i + 1 : -1;
+  size_t maxp = (size_t)tq + (size_t)c->nq * (size_t)cfg->cmd_queue_size;
+  if (!c->bank || !c->bg || !c->rank || !c->open_banks || !c->active_since || !c->st.rank_active_cycles ||
+      !c->win || !c->q || !c->rq.e || !c->wq.e || !c->pool || amap_init(&c->rd, maxp) || amap_init(&c->wr, maxp)) {
+    ax_dram_ctrl_free(c);
+    return NULL;
+  }
+  switch (cfg->refresh_policy) {
+  case AX_DRAM_REF_RANK_STAGGERED: c->ref_interval = (uint64_t)(cfg->t[AX_DRAM_TP_tREFI] / c->nranks); break;
+  case AX_DRAM_REF_RANK_SIMULTANEOUS: c->ref_interval = (uint64_t)cfg->t[AX_DRAM_TP_tREFI]; break;
+  case AX_DRAM_REF_BANK_STAGGERED: c->ref_interval = (uint64_t)cfg->t[AX_DRAM_TP_tREFIb]; break;
+  default: c->ref_interval = 0;
+  }
+  c->next_ref = c->ref_interval ? c->ref_interval : NEVER;
+  return c;
+}
+
+/* Free a controller. */
+void ax_dram_ctrl_free(ax_dram_ctrl *c) {
+  if (!c) return;
+  if (c->win)
+    for (int i = 0; i < c->nranks * c->nwin; i++) free(c->win[i].ring);
+  if (c->q)
+    for (int i = 0; i < c->nq; i++) free(c->q[i].e);
+  free(c->q); free(c->win); free(c->bank); free(c->bg); free(c->rank);
+  free(c->open_banks); free(c->active_since); free(c->st.rank_active_cycles);
+  free(c->rq.e); free(c->wq.e); free(c->pool);
+  free(c->rd.key); free(c->rd.val); free(c->wr.key); free(c->wr.val);
+  free(c->fast.e); free(c->slow.e);
+  free(c);
+}
+
+/* Write every issued command to f in DRAMsim3's cmdtrace format. */
+void ax_dram_ctrl_set_log(ax_dram_ctrl *c, FILE *f) { c->log = f; }
+
+/* ---- timing state ------------------------------------------------------------- */
+
+static inline bank_st *bank_at(ax_dram_ctrl *c, int ra, int bg, int ba) {
+  return &c->bank[(ra * c->nbg + bg) * c->nbpg + ba];
+}
+
+static inline int queue_of(const ax_dram_ctrl *c, int ra, int bg, int ba) {
+  return c->cfg->queue_structure == AX_DRAM_QUEUE_PER_RANK ? ra : (ra * c->nbg + bg) * c->nbpg + ba;
+}
+
+static inline uint64_t max64(uint64_t a, uint64_t b) { return a > b ? a : b; }
+
+/* Earliest cycle `cmd` may issue to bank (ra, bg, ba) under every rule. */
+static uint64_t ready_at(ax_dram_ctrl *c, int cmd, int ra, int bg, int ba) {
+  uint64_t t = max64(bank_at(c, ra, bg, ba)->t[cmd], max64(c->bg[ra * c->nbg + bg].t[cmd], c->rank[ra].t[cmd]));
+  for (int w = 0; w < c->nwin; w++) {
+    win *x = &c->win[ra * c->nwin + w];
+    if (x->next == cmd && x->n == x->len) t = max64(t, x->ring[x->head] + (uint64_t)x->cycles);
+  }
+  return t;
+}
+
+static void bump(uint64_t *slot, uint64_t v) { if (v > *slot) *slot = v; }
+
+/* Apply the rules of command p issued at `clk` to (ra, bg, ba); bg/ba < 0
+ * for rank-wide commands. */
+static void update_timing(ax_dram_ctrl *c, int p, int ra, int bg, int ba, uint64_t clk) {
+  const ax_dram_timing *t = c->tm;
+  for (int sc = 0; sc < AX_DRAM_SC_N; sc++) {
+    const ax_dram_lat *l = t->lat[p][sc];
+    for (int k = 0; k < t->n[p][sc]; k++) {
+      if (l[k].window) continue;
+      uint64_t v = clk + (uint64_t)l[k].cycles;
+      int q = l[k].next;
+      switch (sc) {
+      case AX_DRAM_SC_BANK:
+        if (bg >= 0) bump(&bank_at(c, ra, bg, ba)->t[q], v);
+        else
+          for (int i = 0; i < c->nbanks; i++) bump(&c->bank[ra * c->nbanks + i].t[q], v);
+        break;
+      case AX_DRAM_SC_BANKGROUP:
+        if (bg >= 0) bump(&c->bg[ra * c->nbg + bg].t[q], v);
+        else
+          for (int i = 0; i < c->nbg; i++) bump(&c->bg[ra * c->nbg + i].t[q], v);
+        break;
+      case AX_DRAM_SC_RANK: bump(&c->rank[ra].t[q], v); break;
+      case AX_DRAM_SC_OTHER_RANKS:
+        for (int r = 0; r < c->nranks; r++)
+          if (r != ra) bump(&c->rank[r].t[q], v);
+        break;
+      default:
+        for (int r = 0; r < c->nranks; r++) bump(&c->rank[r].t[q], v);
+      }
+    }
+  }
+  for (int w = 0; w < c->nwin; w++) {
+    /* a windowed rule of this prev command: remember the issue cycle */
+    const ax_dram_lat *wl = c->winlat[w];
+    int is_prev = 0;
+    for (int sc = 0; sc < AX_DRAM_SC_N && !is_prev; sc++)
+      if (wl >= t->lat[p][sc] && wl < t->lat[p][sc] + t->n[p][sc]) is_prev = 1;
+    if (!is_prev) continue;
+    win *x = &c->win[ra * c->nwin + w];
+    if (x->n < x->len) x->ring[(x->head + x->n++) % x->len] = clk;
+    else { x->ring[x->head] = clk; x->head = (x->head + 1) % x->len; }
+  }
+}
+
+/* ---- issuing ---------------------------------------------------------------------- */
+
+static void log_cmd(ax_dram_ctrl *c, int cmd, int ra, int bg, int ba, int row, int col) {
+  if (!c->log) return;
+  if (bg < 0)
+    fprintf(c->log, "%-18llu %-20s %3d %3d %3d %3d %8s %8s\n", (unsigned long long)c->clk, ax_dram_cmd_name(cmd),
+            c->ch, ra, -1, -1, "-0x1", "-0x1");
+  else
+  {
+    char r[24], k[24];
+    snprintf(r, sizeof r, "0x%x", (unsigned)row);
+    snprintf(k, sizeof k, "0x%x", (unsigned)col);
+    fprintf(c->log, "%-18llu %-20s %3d %3d %3d %3d %8s %8s\n", (unsigned long long)c->clk, ax_dram_cmd_name(cmd),
+            c->ch, ra, bg, ba, r, k);
+  }
+}
+
+static void set_open(ax_dram_ctrl *c, int ra, int delta) {
+  int before = c->open_banks[ra];
+  c->open_banks[ra] += delta;
+  if (before == 0 && c->open_banks[ra] > 0) c->active_since[ra] = c->clk;
+  else if (before > 0 && c->open_banks[ra] == 0) c->st.rank_active_cycles[ra] += c->clk - c->active_since[ra];
+}
+
+/* Issue a bank command (ACT, PRE, RD, WR, RDA, WRA, REFPB). */
+static void issue_bank(ax_dram_ctrl *c, int cmd, int ra, int bg, int ba, int row, int col, uint64_t addr) {
+  bank_st *b = bank_at(c, ra, bg, ba);
+  log_cmd(c, cmd, ra, bg, ba, row, col);
+  switch (cmd) {
+  case AX_DRAM_ACT:
+    c->st.num_act_cmds++;
+    b->open_row = row;
+    b->hits = 0;
+    set_open(c, ra, +1);
+    break;
+  case AX_DRAM_PRE:
+    c->st.num_pre_cmds++;
+    b->open_row = -1;
+    b->hits = 0;
+    set_open(c, ra, -1);
+    break;
+  case AX_DRAM_RD: case AX_DRAM_RDA: {
+    c->st.num_read_cmds++;
+    if (b->hits) c->st.num_read_row_hits++;
+    int i = amap_get(&c->rd, addr);
+    amap_del(&c->rd, addr);
+    uint64_t done = c->clk + (uint64_t)c->cfg->read_delay;
+    while (i >= 0) { /* every read of this address is answered by this burst */
+      ptrans *p = &c->pool[i];
+      fifo_push(&c->slow, (done_ent){p->tag, done, p->added, 0});
+      uint64_t lat = done - p->added;
+      c->st.read_latency_sum += lat;
+      if (lat > c->st.read_latency_max) c->st.read_latency_max = lat;
+      int nx = p->next;
+      pool_put(c, i);
+      i = nx;
+    }
+    break;
+  }
+  case AX_DRAM_WR: case AX_DRAM_WRA: {
+    c->st.num_write_cmds++;
+    if (b->hits) c->st.num_write_row_hits++;
+    int i = amap_get(&c->wr, addr);
+    amap_del(&c->wr, addr);
+    if (i >= 0) {
+      c->st.write_latency_sum += c->clk - c->pool[i].added + (uint64_t)c->cfg->write_delay;
+      pool_put(c, i);
+    }
+    break;
+  }
+  case AX_DRAM_REFPB: c->st.num_refb_cmds++; break;
+  default: break;
+  }
+  if (cmd == AX_DRAM_RD || cmd == AX_DRAM_WR) b->hits++;
+  if (cmd == AX_DRAM_RDA || cmd == AX_DRAM_WRA) {
+    b->open_row = -1;
+    b->hits = 0;
+    set_open(c, ra, -1);
+  }
+  update_timing(c, cmd, ra, bg, ba, c->clk);
+  c->q[queue_of(c, ra, bg, ba)].lb = 0; /* the bank changed: look again */
+}
+
+/* The first command of queue q that may issue now (FR-FCFS with DRAMsim3's
+ * arbitration), or -1; *kind gets the command to issue for that entry. On
+ * -1 the queue's lower bound is refreshed. */
+static int first_ready(ax_dram_ctrl *c, int qi, int *kind) {
+  cmdq *q = &c->q[qi];
+  uint64_t lb = NEVER;
+  for (int i = 0; i < q->n; i++) {
+    qent *e = &q->e[i];
+    bank_st *b = bank_at(c, e->ra, e->bg, e->ba);
+    int need = b->open_row < 0 ? AX_DRAM_ACT : b->open_row == e->row ? e->cmd : AX_DRAM_PRE;
+    uint64_t t = ready_at(c, need, e->ra, e->bg, e->ba);
+    if (t > c->clk) {
+      if (t < lb) lb = t;
+      continue;
+    }
+    if (need == AX_DRAM_PRE) {
+      int blocked = 0, hit = 0;
+      for (int j = 0; j < i && !blocked; j++)
+        if (q->e[j].ra == e->ra && q->e[j].bg == e->bg && q->e[j].ba == e->ba) blocked = 1;
+      if (blocked) continue; /* an older command to this bank goes first */
+      for (int j = i; j < q->n && !hit; j++)
+        if (q->e[j].row == b->open_row && q->e[j].ba == e->ba && q->e[j].bg == e->bg && q->e[j].ra == e->ra) hit = 1;
+      if (hit && b->hits < 4) continue; /* serve queued row hits first, up to 4 */
+    } else if (need == AX_DRAM_WR || need == AX_DRAM_WRA) {
+      int dep = 0; /* a write waits for an older read of the same column */
+      for (int j = 0; j < i && !dep; j++)
+        if ((q->e[j].cmd == AX_DRAM_RD || q->e[j].cmd == AX_DRAM_RDA) && q->e[j].row == e->row &&
+            q->e[j].col == e->col && q->e[j].ba == e->ba && q->e[j].bg == e->bg)
+          dep = 1;
+      if (dep) continue;
+    }
+    *kind = need;
+    return i;
+  }
+  q->lb = lb;
+  return -1;
+}
+
+static int in_refresh_set(const ax_dram_ctrl *c, int qi) {
+  if (!c->in_ref || !c->nref) return 0;
+  if (c->refq[0].cmd == AX_DRAM_REFAB)
+    return c->cfg->queue_structure == AX_DRAM_QUEUE_PER_RANK ? qi == c->refq[0].ra : qi / c->nbanks == c->refq[0].ra;
+  return qi == queue_of(c, c->refq[0].ra, c->refq[0].bg, c->refq[0].ba);
+}
+
+/* Round-robin over the queues: issue the first ready command; returns 0
+ * (none), 1 (row command) or 2 (column command). first_col >= 0 asks for
+ * the second command of a dual-issue cycle: the first ready one is issued
+ * only if it is of the other kind (first_col: the first was a column
+ * command), and the round-robin pointer moves either way, as in DRAMsim3. */
+static int issue_from_queues(ax_dram_ctrl *c, int first_col) {
+  for (int k = 0; k < c->nq; k++) {
+    if (++c->qidx == c->nq) c->qidx = 0;
+    int qi = c->qidx;
+    if (in_refresh_set(c, qi)) continue;
+    if (c->q[qi].lb > c->clk) continue;
+    int kind, i = first_ready(c, qi, &kind);
+    if (i < 0) continue;
+    int is_col = kind == AX_DRAM_RD || kind == AX_DRAM_WR || kind == AX_DRAM_RDA || kind == AX_DRAM_WRA;
+    if (first_col >= 0 && is_col == first_col) return 0; /* DRAMsim3: found but not issued */
+    cmdq *q = &c->q[qi];
+    qent e = q->e[i];
+    if (kind == AX_DRAM_PRE) c->st.num_ondemand_pres++;
+    if (is_col) { /* the command leaves its queue */
+      memmove(&q->e[i], &q->e[i + 1], (size_t)(q->n - i - 1) * sizeof *q->e);
+      q->n--;
+      c->sched_idle = 0;
+      if (!q->n) q->lb = NEVER;
+    }
+    issue_bank(c, kind, e.ra, e.bg, e.ba, e.row, e.col, e.addr);
+    if (q->n == 0) q->lb = NEVER;
+    return 1 + is_col;
+  }
+  return 0;
+}
+
+/* A pending refresh: issue a precharge for it (the first open bank whose
+ * precharge is allowed, in bank order) or the refresh itself once every
+ * bank is closed and allows it. Returns 1 if a command issued. */
+static int finish_refresh(ax_dram_ctrl *c) {
+  c->in_ref = 1;
+  int ra = c->refq[0].ra, cmd = c->refq[0].cmd;
+  int g0 = 0, g1 = c->nbg, b0 = 0, b1 = c->nbpg;
+  if (cmd == AX_DRAM_REFPB) { g0 = c->refq[0].bg; g1 = g0 + 1; b0 = c->refq[0].ba; b1 = b0 + 1; }
+  int ready = 0;
+  for (int g = g0; g < g1; g++)
+    for (int b = b0; b < b1; b++) {
+      bank_st *bs = bank_at(c, ra, g, b);
+      if (bs->open_row >= 0) {
+        if (ready_at(c, AX_DRAM_PRE, ra, g, b) <= c->clk) {
+          issue_bank(c, AX_DRAM_PRE, ra, g, b, bs->open_row, 0, 0);
+          return 1;
+        }
+      } else if (ready_at(c, cmd, ra, g, b) <= c->clk) {
+        ready++;
+      }
+    }
+  if (ready < (g1 - g0) * (b1 - b0)) return 0;
+  if (cmd == AX_DRAM_REFAB) {
+    log_cmd(c, cmd, ra, -1, -1, -1, -1);
+    c->st.num_ref_cmds++;
+    update_timing(c, cmd, ra, -1, -1, c->clk);
+  } else {
+    issue_bank(c, cmd, ra, g0, b0, -1, -1, 0);
+  }
+  memmove(&c->refq[0], &c->refq[1], (size_t)(c->nref - 1) * sizeof c->refq[0]);
+  c->nref--;
+  c->in_ref = 0;
+  return 1;
+}
+
+/* Earliest cycle the pending refresh can issue a command. */
+static uint64_t refresh_ready(ax_dram_ctrl *c) {
+  int ra = c->refq[0].ra, cmd = c->refq[0].cmd;
+  int g0 = 0, g1 = c->nbg, b0 = 0, b1 = c->nbpg;
+  if (cmd == AX_DRAM_REFPB) { g0 = c->refq[0].bg; g1 = g0 + 1; b0 = c->refq[0].ba; b1 = b0 + 1; }
+  uint64_t pre = NEVER, ref = 0;
+  int open = 0;
+  for (int g = g0; g < g1; g++)
+    for (int b = b0; b < b1; b++) {
+      if (bank_at(c, ra, g, b)->open_row >= 0) {
+        open = 1;
+        uint64_t t = ready_at(c, AX_DRAM_PRE, ra, g, b);
+        if (t < pre) pre = t;
+      } else {
+        ref = max64(ref, ready_at(c, cmd, ra, g, b));
+      }
+    }
+  return open ? pre : ref;
+}
+
+static void push_refresh(ax_dram_ctrl *c, int cmd, int ra, int bg, int ba) {
+  if (c->nref == (int)(sizeof c->refq / sizeof c->refq[0])) return; /* hopelessly behind: drop */
+  c->refq[c->nref].cmd = (uint8_t)cmd;
+  c->refq[c->nref].ra = ra;
+  c->refq[c->nref].bg = bg;
+  c->refq[c->nref].ba = ba;
+  c->nref++;
+}
+
+static void insert_refresh(ax_dram_ctrl *c) {
+  switch (c->cfg->refresh_policy) {
+  case AX_DRAM_REF_RANK_SIMULTANEOUS:
+    for (int r = 0; r < c->nranks; r++) push_refresh(c, AX_DRAM_REFAB, r, -1, -1);
+    break;
+  case AX_DRAM_REF_BANK_STAGGERED:
+    push_refresh(c, AX_DRAM_REFPB, c->ref_next_rank, c->ref_next_bg, c->ref_next_bank);
+    if (++c->ref_next_bank == c->nbpg) {
+      c->ref_next_bank = 0;
+      if (++c->ref_next_bg == c->nbg) {
+        c->ref_next_bg = 0;
+        c->ref_next_rank = (c->ref_next_rank + 1) % c->nranks;
+      }
+    }
+    break;
+  default:
+    push_refresh(c, AX_DRAM_REFAB, c->ref_next_rank, -1, -1);
+    c->ref_next_rank = (c->ref_next_rank + 1) % c->nranks;
+  }
+}
+
+/* ---- transactions --------------------------------------------------------------- */
+
+/* Move one transaction to its command queue (DRAMsim3's ScheduleTransaction). */
+static void schedule_transaction(ax_dram_ctrl *c) {
+  const ax_dram_cfg *cfg = c->cfg;
+  if (c->sched_idle) return;
+  if (!cfg->unified_queue && c->write_draining == 0 &&
+      (c->wq.n >= cfg->trans_queue_size || (c->rq.n == 0 && c->wq.n >= cfg->write_buf_size)))
+    c->write_draining = c->wq.n;
+  tqueue *tq = cfg->unified_queue ? &c->rq : c->write_draining > 0 ? &c->wq : &c->rq;
+  for (int i = 0; i < tq->n; i++) {
+    trans *t = &tq->e[i];
+    ax_dram_addr a = ax_dram_map(cfg, t->addr);
+    int qi = queue_of(c, a.ra, a.bg, a.ba);
+    cmdq *q = &c->q[qi];
+    if (q->n >= cfg->cmd_queue_size) continue;
+    if (t->is_write && !cfg->unified_queue) {
+      if (amap_get(&c->rd, t->addr) >= 0) { /* a read of it is pending: stop draining */
+        c->write_draining = 0;
+        break;
+      }
+      c->write_draining--;
+    }
+    int cmd = t->is_write ? AX_DRAM_WR : AX_DRAM_RD;
+    if (cfg->page_policy == AX_DRAM_CLOSE_PAGE) cmd = t->is_write ? AX_DRAM_WRA : AX_DRAM_RDA;
+    q->e[q->n++] = (qent){.addr = t->addr, .row = a.ro, .col = a.co, .bg = (uint16_t)a.bg, .ba = (uint16_t)a.ba,
+                          .ra = (uint16_t)a.ra, .cmd = (uint8_t)cmd};
+    q->lb = 0;
+    memmove(&tq->e[i], &tq->e[i + 1], (size_t)(tq->n - i - 1) * sizeof *tq->e);
+    tq->n--;
+    return;
+  }
+  c->sched_idle = 1; /* nothing can move until a queue frees or a request arrives */
+}
+
+/* Whether a request (read or write) would be taken now. */
+int ax_dram_ctrl_can_accept(const ax_dram_ctrl *c, int is_write) {
+  if (c->cfg->unified_queue) return c->rq.n < c->rq.cap;
+  return is_write ? c->wq.n < c->cfg->trans_queue_size : c->rq.n < c->cfg->trans_queue_size;
+}
+
+/* Take one request at cycle `cycle`. */
+void ax_dram_ctrl_add(ax_dram_ctrl *c, uint64_t addr, int is_write, uint64_t tag, uint64_t cycle) {
+  if (cycle > c->clk) c->clk = cycle; /* the cycles in between were idle */
+  c->npending++;
+  c->sched_idle = 0;
+  if (is_write) {
+    if (amap_get(&c->wr, addr) < 0) { /* a second write to it merges */
+      int i = pool_get(c);
+      c->pool[i] = (ptrans){addr, tag, c->clk, -1};
+      *amap_slot(&c->wr, addr) = i;
+      tqueue *tq = c->cfg->unified_queue ? &c->rq : &c->wq;
+      tq->e[tq->n++] = (trans){addr, 1};
+    } else {
+      c->st.num_write_buf_hits++;
+    }
+    fifo_push(&c->fast, (done_ent){tag, c->clk + 1, c->clk, 1});
+    return;
+  }
+  if (amap_get(&c->wr, addr) >= 0) { /* answered from the write buffer */
+    c->st.num_write_buf_hits++;
+    c->st.read_latency_sum += 1;
+    fifo_push(&c->fast, (done_ent){tag, c->clk + 1, c->clk, 0});
+    return;
+  }
+  int i = pool_get(c);
+  c->pool[i] = (ptrans){addr, tag, c->clk, -1};
+  int *head = amap_slot(&c->rd, addr);
+  if (*head >= 0) { /* a read of the same address is pending: ride along */
+    int j = *head;
+    while (c->pool[j].next >= 0) j = c->pool[j].next;
+    c->pool[j].next = i;
+    return;
+  }
+  *head = i;
+  c->rq.e[c->rq.n++] = (trans){addr, 0};
+}
+
+/* ---- the cycle ----------------------------------------------------------------- */
+
+/* Simulate cycle `cycle`. */
+void ax_dram_ctrl_cycle(ax_dram_ctrl *c, uint64_t cycle) {
+  if (cycle > c->clk) c->clk = cycle;
+  while (c->next_ref <= c->clk) {
+    insert_refresh(c);
+    c->next_ref += c->ref_interval;
+  }
+  int issued = 0; /* 0 none, 1 row command, 2 column command */
+  if (c->nref) issued = finish_refresh(c);
+  if (!issued) issued = issue_from_queues(c, -1);
+  if (issued && c->cfg->dual_cmd) {
+    if (issue_from_queues(c, issued == 2)) c->st.hbm_dual_cmds++;
+  }
+  schedule_transaction(c);
+  c->clk++;
+}
+
+/* The first cycle >= now at which ax_dram_ctrl_cycle could do anything. */
+uint64_t ax_dram_ctrl_next(ax_dram_ctrl *c) {
+  uint64_t t = c->next_ref;
+  if (!c->sched_idle && (c->rq.n || c->wq.n)) return c->clk;
+  if (c->nref) {
+    c->in_ref = 1;
+    uint64_t r = refresh_ready(c);
+    if (r < t) t = r;
+  }
+  for (int i = 0; i < c->nq; i++)
+    if (c->q[i].lb < t && !in_refresh_set(c, i)) t = c->q[i].lb;
+  return t < c->clk ? c->clk : t;
+}
+
+/* The cycle of the next request completion, AX_DRAM_NEVER if none. */
+uint64_t ax_dram_ctrl_next_done(const ax_dram_ctrl *c) {
+  uint64_t t = NEVER;
+  if (c->fast.n) t = c->fast.e[c->fast.head].done;
+  if (c->slow.n && c->slow.e[c->slow.head].done < t) t = c->slow.e[c->slow.head].done;
+  return t;
+}
+
+/* Report completions with done cycle <= cycle through fn, in order. */
+void ax_dram_ctrl_deliver(ax_dram_ctrl *c, uint64_t cycle, ax_dram_done_fn fn, void *ctx) {
+  for (;;) {
+    fifo *f = NULL;
+    if (c->fast.n && c->fast.e[c->fast.head].done <= cycle) f = &c->fast;
+    if (c->slow.n && c->slow.e[c->slow.head].done <= cycle &&
+        (!f || c->slow.e[c->slow.head].done < f->e[f->head].done))
+      f = &c->slow;
+    if (!f) return;
+    done_ent d = f->e[f->head];
+    f->head = (f->head + 1) % f->cap;
+    f->n--;
+    c->npending--;
+    if (d.is_write) c->st.num_writes_done++;
+    else c->st.num_reads_done++;
+    if (fn) fn(ctx, d.tag, d.is_write, d.done, d.added);
+  }
+}
+
+/* Current cycle (the next one to simulate). */
+uint64_t ax_dram_ctrl_now(const ax_dram_ctrl *c) { return c->clk; }
+
+/* Requests inside the controller (queued or waiting for data). */
+uint64_t ax_dram_ctrl_pending(const ax_dram_ctrl *c) { return c->npending; }
+
+/* Statistics so far. */
+const ax_dram_stats *ax_dram_ctrl_stats(const ax_dram_ctrl *c) { return &c->st; }
+
+/* Energy over cycles [0, end_cycle) in pJ: DRAMsim3's IDD formulas
+ * (configuration.cc) times tCK, so the unit is pJ at any clock. Counts
+ * every device of each rank (devices_per_rank chips). */
+ax_dram_energy ax_dram_ctrl_energy(const ax_dram_ctrl *c, uint64_t end) {
+  const ax_dram_cfg *g = c->cfg;
+  const int *t = g->t;
+  double dev = g->devices_per_rank, k = g->VDD * dev * g->tCK_ns; /* V * mA * cycles * ns = pJ */
+  ax_dram_energy e = {0};
+  e.act = c->st.num_act_cmds * k * (g->IDD0 * t[AX_DRAM_TP_tRC] - (g->IDD3N * t[AX_DRAM_TP_tRAS] + g->IDD2N * t[AX_DRAM_TP_tRP]));
+  e.read = c->st.num_read_cmds * k * (g->IDD4R - g->IDD3N) * t[AX_DRAM_TP_BURST];
+  e.write = c->st.num_write_cmds * k * (g->IDD4W - g->IDD3N) * t[AX_DRAM_TP_BURST];
+  e.ref = c->st.num_ref_cmds * k * (g->IDD5AB - g->IDD3N) * t[AX_DRAM_TP_tRFC];
+  e.refb = c->st.num_refb_cmds * k * (g->IDD5PB - g->IDD3N) * t[AX_DRAM_TP_tRFCb];
+  uint64_t active = 0;
+  for (int r = 0; r < c->nranks; r++) {
+    active += c->st.rank_active_cycles[r];
+    if (c->open_banks[r] > 0 && end > c->active_since[r]) active += end - c->active_since[r];
+  }
+  uint64_t all = end * (uint64_t)c->nranks;
+  if (active > all) active = all;
+  e.act_stb = (double)active * k * g->IDD3N;
+  e.pre_stb = (double)(all - active) * k * g->IDD2N;
+  e.total = e.act + e.read + e.write + e.ref + e.refb + e.act_stb + e.pre_stb;
+  return e;
+}

@@ -1,0 +1,160 @@
+/*
+ * dram_run.c - feed a request stream to a memory system and measure it.
+ *
+ * The driver of `axsim dramtrace`, the tests and the benchmark: one
+ * request offered per cycle at most, when its channel's queue has room;
+ * a request the trace issues at cycle T is in the queue from cycle T + 1
+ * at the earliest (the CPU side issues it during cycle T, as in DRAMsim3's
+ * driver, so a request at trace cycle 0 can activate at cycle 2). When its
+ * channel's queue is full, it holds back the requests behind it (head of
+ * line, as DRAMsim3's trace driver does). Between offers the
+ * system jumps to its next interesting cycle.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <zlib.h>
+
+#include "dram.h"
+
+struct ax_dram_trace {
+  gzFile f;
+  char path[256];
+  long line;
+};
+
+/* Open a trace file (plain or .gz). */
+ax_dram_trace *ax_dram_trace_open(const char *path, char *err, size_t errlen) {
+  ax_dram_trace *t = calloc(1, sizeof *t);
+  if (!t) { snprintf(err, errlen, "out of memory"); return NULL; }
+  t->f = gzopen(path, "rb");
+  if (!t->f) {
+    snprintf(err, errlen, "%s: cannot open", path);
+    free(t);
+    return NULL;
+  }
+  gzbuffer(t->f, 1 << 17);
+  snprintf(t->path, sizeof t->path, "%s", path);
+  return t;
+}
+
+/* ax_dram_src_fn over a trace file. */
+int ax_dram_trace_next(void *vt, uint64_t *addr, int *is_write, uint64_t *cycle, char *err, size_t errlen) {
+  ax_dram_trace *t = vt;
+  char buf[512];
+  while (gzgets(t->f, buf, sizeof buf)) {
+    t->line++;
+    char *p = buf;
+    while (isspace((unsigned char)*p)) p++;
+    if (!*p || *p == '#') continue;
+    char *end;
+    unsigned long long a = strtoull(p, &end, 16); /* DRAMsim3 reads addresses as hex, 0x optional */
+    if (end == p || !isspace((unsigned char)*end)) goto bad;
+    p = end;
+    while (isspace((unsigned char)*p)) p++;
+    char op[32];
+    int n = 0;
+    while (*p && !isspace((unsigned char)*p) && n < 31) op[n++] = *p++;
+    op[n] = 0;
+    if (strcasecmp(op, "READ") == 0 || strcasecmp(op, "R") == 0 || strcasecmp(op, "P_MEM_RD") == 0) *is_write = 0;
+    else if (strcasecmp(op, "WRITE") == 0 || strcasecmp(op, "W") == 0 || strcasecmp(op, "P_MEM_WR") == 0) *is_write = 1;
+    else goto bad;
+    unsigned long long cy = strtoull(p, &end, 10);
+    if (end == p) goto bad;
+    while (isspace((unsigned char)*end)) end++;
+    if (*end) goto bad;
+    *addr = a;
+    *cycle = cy;
+    return 1;
+  }
+  return 0;
+bad:
+  snprintf(err, errlen, "%s:%ld: expected '0xADDR READ|WRITE CYCLE', got '%.60s'", t->path, t->line, buf);
+  { size_t l = strlen(err); if (l && err[l - 1] == '\n') err[l - 1] = 0; }
+  return -1;
+}
+
+/* Close a trace file. */
+void ax_dram_trace_close(ax_dram_trace *t) {
+  if (!t) return;
+  gzclose(t->f);
+  free(t);
+}
+
+typedef struct run_ctx { uint64_t last_done; } run_ctx;
+
+static void on_done(void *ctx, uint64_t tag, int is_write, uint64_t done, uint64_t added) {
+  run_ctx *r = ctx;
+  (void)tag; (void)is_write; (void)added;
+  if (done > r->last_done) r->last_done = done;
+}
+
+/* Offer the stream's requests to s and run until every one is answered. */
+int ax_dram_run(ax_dram_sys *s, ax_dram_src_fn src, void *ctx, ax_dram_result *out, char *err, size_t errlen) {
+  run_ctx rc = {0};
+  uint64_t addr = 0, cyc = 0, now = s->now, requests = 0;
+  int wr = 0, have = src(ctx, &addr, &wr, &cyc, err, errlen);
+  if (have < 0) return AX_EINVAL;
+  int nch = s->cfg.channels;
+  for (;;) {
+    int took = 0;
+    if (have && cyc < now) { /* issued at cycle cyc, in the queue from cyc + 1 */
+      ax_dram_ctrl *c = s->ch[ax_dram_sys_channel(s, addr)];
+      if (ax_dram_ctrl_can_accept(c, wr)) {
+        ax_dram_ctrl_add(c, addr, wr, requests++, now);
+        took = 1;
+        have = src(ctx, &addr, &wr, &cyc, err, errlen);
+        if (have < 0) return AX_EINVAL;
+      }
+    }
+    uint64_t next = AX_DRAM_NEVER;
+    int busy = 0;
+    for (int i = 0; i < nch; i++) {
+      ax_dram_ctrl *c = s->ch[i];
+      ax_dram_ctrl_deliver(c, now, on_done, &rc);
+      if (ax_dram_ctrl_next(c) <= now) ax_dram_ctrl_cycle(c, now);
+      if (ax_dram_ctrl_pending(c)) {
+        busy = 1;
+        uint64_t a = ax_dram_ctrl_next(c), b = ax_dram_ctrl_next_done(c);
+        if (a < next) next = a;
+        if (b < next) next = b;
+      }
+    }
+    if (have) {
+      if (cyc >= now) { if (cyc + 1 < next) next = cyc + 1; }
+      else if (took) next = now + 1; /* one offer per cycle */
+      /* else: its channel is full; it frees only in a cycle that channel runs */
+    } else if (!busy) {
+      break;
+    }
+    if (next == AX_DRAM_NEVER) { /* nothing will ever happen: a bug, not bad input */
+      snprintf(err, errlen, "DRAM model stalled at cycle %llu with requests pending", (unsigned long long)now);
+      return AX_EIO;
+    }
+    now = next > now ? next : now + 1;
+  }
+  s->now = now;
+  memset(out, 0, sizeof *out);
+  out->requests = requests;
+  out->num_cycles = rc.last_done + 1;
+  for (int i = 0; i < nch; i++) {
+    const ax_dram_stats *st = ax_dram_ctrl_stats(s->ch[i]);
+    uint64_t *a = &out->st.num_reads_done;
+    const uint64_t *b = &st->num_reads_done;
+    size_t n = offsetof(ax_dram_stats, rank_active_cycles) / sizeof(uint64_t);
+    for (size_t k = 0; k < n; k++) a[k] += b[k];
+    if (st->read_latency_max > out->st.read_latency_max) out->st.read_latency_max = st->read_latency_max;
+    ax_dram_energy e = ax_dram_ctrl_energy(s->ch[i], out->num_cycles);
+    out->en.act += e.act; out->en.read += e.read; out->en.write += e.write; out->en.ref += e.ref;
+    out->en.refb += e.refb; out->en.act_stb += e.act_stb; out->en.pre_stb += e.pre_stb; out->en.total += e.total;
+  }
+  out->st.read_latency_max = 0;
+  for (int i = 0; i < nch; i++)
+    if (ax_dram_ctrl_stats(s->ch[i])->read_latency_max > out->st.read_latency_max)
+      out->st.read_latency_max = ax_dram_ctrl_stats(s->ch[i])->read_latency_max;
+  out->bytes = (out->st.num_reads_done + out->st.num_writes_done) * (uint64_t)s->cfg.request_bytes;
+  out->average_read_latency = out->st.num_reads_done ? (double)out->st.read_latency_sum / out->st.num_reads_done : 0;
+  out->average_bandwidth = (double)out->bytes / (out->num_cycles * s->cfg.tCK_ns);
+  return AX_OK;
+}
