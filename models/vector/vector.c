@@ -29,6 +29,8 @@ typedef struct vec {
   uint64_t rd_pending;           /* reads not yet answered */
   int compute_done, writing, reply_pending;
   uint64_t next_addr;
+  uint64_t lane_ops;             /* lane operations of the op in progress */
+  ax_time_t started;
   uint64_t ops, busy_cycles, elems_total;
   char why[160];
 } vec;
@@ -114,6 +116,9 @@ static void reply(vec *v) {
     v->reply_pending = 1;
     return;
   }
+  /* Utilisation over the op's whole time here, memory waits included. */
+  uint64_t cycles = (ax_now(ax_comp_sim(v->c)) - v->started) / ax_comp_period(v->c);
+  ax_op_util(v->c, v->op->id, v->lane_ops, cycles * v->lanes);
   v->reply_pending = 0;
   v->op = NULL;
 }
@@ -157,7 +162,8 @@ static int vec_recv(ax_component *c, ax_port *p, const ax_msg *m) {
   v->elems_total += elems;
   uint64_t cycles = (elems * passes + v->lanes - 1) / v->lanes + v->latency;
   v->busy_cycles += cycles;
-  ax_op_util(c, m->op->id, elems * passes, cycles * v->lanes);
+  v->lane_ops = elems * passes;
+  v->started = ax_now(ax_comp_sim(c));
   ax_energy(c, m->op->id, "lane_op", elems * passes, v->pj_op);
   ax_op_account(c, m->op->id, 0, AX_LVL_SRAM, in_b + out_b);
   ax_schedule_cycles(c, cycles, compute_done, 0);

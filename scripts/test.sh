@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# test.sh - the second of the README's two commands: install dependencies
+# if missing, build, and run the whole test suite twice: an optimised build
+# (every test) and an AddressSanitizer + UndefinedBehaviorSanitizer build
+# (every test not labelled `slow`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/deps.sh
+ax_install_deps
+jobs="$(nproc)"
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$jobs"
+(cd build && ctest --output-on-failure -j"$jobs")
+
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DAX_SANITIZE=ON -DAX_BENCH=OFF >/dev/null
+cmake --build build-asan -j"$jobs"
+# detect_leaks=0: dlclose'd plug-ins and SystemC's kernel keep allocations
+# LeakSanitizer cannot attribute; every other ASan/UBSan check is on.
+(cd build-asan && ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+   ctest --output-on-failure -j"$jobs" -LE slow)
