@@ -4,11 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 #include "config.h"
 #include "output.h"
+#include "runner.h"
 #include "sim.h"
 
 static const char run_help[] =
@@ -27,12 +27,6 @@ static const char check_help[] =
     "\n"
     "Validate CONFIG (syntax, settings, models, links, parameters) and\n"
     "initialise every component, without running. Exit 0 if valid.\n";
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 typedef struct args {
   const char *config, *out;
@@ -166,34 +160,21 @@ int ax_cmd_run(int argc, char **argv) {
     free(a.ov);
     return rc == 1 ? 0 : rc;
   }
-  double t0 = now_s();
+  ax_run_opts o = {a.config, a.ov, a.nov, a.seed, a.has_seed, a.out};
+  ax_run_summary sum;
   ax_sim *s;
-  rc = build(&a, "run", &s);
+  char err[AX_ERR_MAX];
+  rc = ax_run(&o, &sum, &s, err, sizeof err);
   if (rc) {
+    fprintf(stderr, "axsim run: %s\n", err);
     free(a.ov);
     return rc;
   }
   const char *out = a.out ? a.out : s->out_file ? s->out_file : "out.h5";
-  if (ax_sim_run(s) != AX_OK) {
-    fprintf(stderr, "axsim run: %s: %s\n", a.config, s->err);
-    ax_sim_free(s);
-    free(a.ov);
-    return 1;
-  }
-  ax_sim_collect_stats(s);
-  double wall = now_s() - t0;
-  char err[AX_ERR_MAX];
-  if (ax_sim_write(s, out, wall, err, sizeof err) != AX_OK) {
-    fprintf(stderr, "axsim run: %s\n", err);
-    ax_sim_free(s);
-    free(a.ov);
-    return 1;
-  }
-  if (!a.quiet) summary(s, out, wall);
-  else {
-    printf("sim_time_ps=%llu\nenergy_pj=%.6g\nwall_s=%.6f\n", (unsigned long long)s->q.now,
-           ax_sim_total_energy(s), wall);
-  }
+  if (!a.quiet) summary(s, out, sum.wall_s);
+  else
+    printf("sim_time_ps=%llu\nenergy_pj=%.6g\nwall_s=%.6f\n", (unsigned long long)sum.sim_time_ps,
+           sum.energy_pj, sum.wall_s);
   ax_sim_free(s);
   free(a.ov);
   return 0;
