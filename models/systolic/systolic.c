@@ -30,6 +30,8 @@
 /* One GEMM shape an op runs `count` times back to back. */
 typedef struct sa_gemm {
   uint64_t count, m, n, k;
+  ax_sa_layer layer;    /* conv geometry (padded input), for ifmap reuse */
+  int has_layer;
   ax_sa_geom g;
   ax_sa_layer_report r; /* per instance */
 } sa_gemm;
@@ -166,6 +168,7 @@ static int add_gemm(sa *s, uint64_t count, uint64_t m, uint64_t n, uint64_t k)
   if (s->ngm == MAX_GEMMS) return -1;
   sa_gemm *g = &s->gm[s->ngm++];
   g->count = count, g->m = m, g->n = n, g->k = k;
+  g->has_layer = 0;
   ax_sa_geom_gemm(&s->a, m, n, k, &g->g);
   return 0;
 }
@@ -182,7 +185,19 @@ static int op_gemms(sa *s, const ax_op *op)
     uint64_t g = op->groups ? op->groups : 1, b = op->batch ? op->batch : 1;
     if (op->in_c % g || op->out_c % g) return -1;
     /* groups run one after another, as SCALE-Sim's DP expansion does */
-    return add_gemm(s, g, b * oh * ow, op->out_c / g, (uint64_t)op->k_h * op->k_w * (op->in_c / g));
+    if (add_gemm(s, g, b * oh * ow, op->out_c / g, (uint64_t)op->k_h * op->k_w * (op->in_c / g)))
+      return -1;
+    if (s->ngm) {
+      /* the input window geometry, so an ifmap tile is fetched as pixels */
+      sa_gemm *x = &s->gm[s->ngm - 1];
+      x->layer = (ax_sa_layer){(uint64_t)op->in_h + 2 * op->pad_h, (uint64_t)op->in_w + 2 * op->pad_w,
+                               op->k_h, op->k_w, op->in_c / g, op->out_c / g,
+                               op->stride_h ? op->stride_h : 1, op->stride_w ? op->stride_w : 1};
+      x->has_layer = 1;
+      x->g.ofmap_h = b * oh;
+      x->g.ofmap_w = ow;
+    }
+    return 0;
   }
   case AX_OP_GEMM:
   case AX_OP_GEMV:
@@ -222,7 +237,7 @@ static void fold_bytes(const sa *s, uint64_t i, uint64_t *rd, uint64_t *wr, uint
   ax_sa_fold f;
   ax_sa_fold_at(&s->a, &g->g, li, &f);
   uint64_t fi, ff, fo;
-  ax_sa_fold_dram(&s->a, &g->g, &f, &fi, &ff, &fo);
+  ax_sa_fold_dram(&s->a, g->has_layer ? &g->layer : NULL, &g->g, &f, &fi, &ff, &fo);
   *rd = (fi + ff) * s->a.word_bytes;
   *wr = fo * s->a.word_bytes;
   *cycles = g->g.fold_cycles;
@@ -362,7 +377,7 @@ static void account(sa *s, const ax_op *op)
   uint64_t cycles = 0, macs = 0, srd[2] = {0, 0}, swr = 0, drd = 0, dwr = 0;
   for (int j = 0; j < s->ngm; j++) {
     sa_gemm *g = &s->gm[j];
-    ax_sa_layer_run(&s->a, NULL, &g->g, &g->r);
+    ax_sa_layer_run(&s->a, g->has_layer ? &g->layer : NULL, &g->g, &g->r);
     cycles += g->count * g->r.total_cycles;
     macs += g->count * g->r.macs;
     srd[0] += g->count * g->r.ifmap_sram_reads;

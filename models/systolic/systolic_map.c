@@ -223,35 +223,69 @@ static uint64_t filter_tile_id(const ax_sa_array *a, const ax_sa_fold *f)
   }
 }
 
-/* Words of the operand tile a fold reads from its buffer (each element once). */
-static void tile_words(const ax_sa_array *a, const ax_sa_geom *g, const ax_sa_fold *f,
-                       uint64_t *ifw, uint64_t *flw)
+uint64_t ax_sa_ifmap_unique(const ax_sa_layer *l, const ax_sa_geom *g, uint64_t m0, uint64_t m1,
+                            uint64_t k0, uint64_t k1)
 {
-  uint64_t ru = f->rows_used, cu = f->cols_used;
+  uint64_t words = (m1 - m0) * (k1 - k0);
+  if (!l || m1 <= m0 || k1 <= k0) return words;
+  uint64_t ew = g->ofmap_w, sc = l->filt_w * l->channels;
+  /* input rows: output rows oh0..oh1 shifted by filter rows cr0..cr1 */
+  uint64_t oh0 = m0 / ew, oh1 = (m1 - 1) / ew, cr0 = k0 / sc, cr1 = (k1 - 1) / sc;
+  uint64_t r0 = oh0 * l->stride_h + cr0, r1 = oh1 * l->stride_h + cr1;
+  if (r1 >= l->ifmap_h) r1 = l->ifmap_h - 1;
+  /* input columns: a tile within one output row spans only its columns */
+  uint64_t ow0 = 0, ow1 = ew - 1, cc0 = 0, cc1 = l->filt_w - 1;
+  if (oh0 == oh1) ow0 = m0 % ew, ow1 = (m1 - 1) % ew;
+  if (cr0 == cr1) cc0 = (k0 % sc) / l->channels, cc1 = ((k1 - 1) % sc) / l->channels;
+  uint64_t c0 = ow0 * l->stride_w + cc0, c1 = ow1 * l->stride_w + cc1;
+  if (c1 >= l->ifmap_w) c1 = l->ifmap_w - 1;
+  if (r0 > r1 || c0 > c1) return 0; /* only holes (ceil-convention overhang) */
+  uint64_t ch = k1 - k0 >= l->channels ? l->channels : k1 - k0;
+  uint64_t box = (r1 - r0 + 1) * (c1 - c0 + 1) * ch;
+  return box < words ? box : words;
+}
+
+/* Words of the operand tiles a fold reads from its buffers (ifmap in
+ * distinct pixels, each element once). */
+static void tile_words(const ax_sa_array *a, const ax_sa_layer *l, const ax_sa_geom *g,
+                       const ax_sa_fold *f, uint64_t *ifw, uint64_t *flw)
+{
+  uint64_t R = a->rows, C = a->cols, ru = f->rows_used, cu = f->cols_used;
   switch (a->df) {
-  case AX_SA_OS: *ifw = ru * g->k; *flw = g->k * cu; break;
-  case AX_SA_WS: *ifw = g->m * ru; *flw = ru * cu; break;
-  case AX_SA_IS: *ifw = ru * cu; *flw = ru * g->n; break;
+  case AX_SA_OS:
+    *ifw = ax_sa_ifmap_unique(l, g, f->fr * R, f->fr * R + ru, 0, g->k);
+    *flw = g->k * cu;
+    break;
+  case AX_SA_WS:
+    *ifw = ax_sa_ifmap_unique(l, g, 0, g->m, f->fr * R, f->fr * R + ru);
+    *flw = ru * cu;
+    break;
+  case AX_SA_IS:
+    *ifw = ax_sa_ifmap_unique(l, g, f->fc * C, f->fc * C + cu, f->fr * R, f->fr * R + ru);
+    *flw = ru * g->n;
+    break;
   }
 }
 
-void ax_sa_fold_dram(const ax_sa_array *a, const ax_sa_geom *g, const ax_sa_fold *f,
-                     uint64_t *ifmap_words, uint64_t *filter_words, uint64_t *ofmap_words)
+void ax_sa_fold_dram(const ax_sa_array *a, const ax_sa_layer *l, const ax_sa_geom *g,
+                     const ax_sa_fold *f, uint64_t *ifmap_words, uint64_t *filter_words,
+                     uint64_t *ofmap_words)
 {
   uint64_t wb = a->word_bytes ? a->word_bytes : 1;
   uint64_t if_half = a->ifmap_sram_bytes / 2 / wb;
   uint64_t fl_half = a->filter_sram_bytes / 2 / wb;
   uint64_t of_half = a->ofmap_sram_bytes / 2 / wb;
   uint64_t ifw = 0, flw = 0;
-  tile_words(a, g, f, &ifw, &flw);
+  tile_words(a, l, g, f, &ifw, &flw);
+  uint64_t if_all = ax_sa_ifmap_unique(l, g, 0, g->m, 0, g->k);
 
   ax_sa_fold prev;
   int has_prev = f->index > 0;
   if (has_prev) ax_sa_fold_at(a, g, f->index - 1, &prev);
 
   /* ifmap */
-  if (g->m * g->k <= if_half)
-    *ifmap_words = f->index == 0 ? g->m * g->k : 0;
+  if (if_all <= if_half)
+    *ifmap_words = f->index == 0 ? if_all : 0;
   else if (has_prev && ifmap_tile_id(a, &prev) == ifmap_tile_id(a, f) && ifw <= if_half)
     *ifmap_words = 0;
   else
@@ -304,7 +338,7 @@ void ax_sa_layer_run(const ax_sa_array *a, const ax_sa_layer *l, const ax_sa_geo
     r->ofmap_sram_writes += f.ofmap_words;
 
     uint64_t di, df, dof;
-    ax_sa_fold_dram(a, g, &f, &di, &df, &dof);
+    ax_sa_fold_dram(a, l, g, &f, &di, &df, &dof);
     r->ifmap_dram_reads += di;
     r->filter_dram_reads += df;
     r->ofmap_dram_writes += dof;

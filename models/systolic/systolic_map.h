@@ -108,14 +108,23 @@ void ax_sa_layer_run(const ax_sa_array *a, const ax_sa_layer *l, const ax_sa_geo
  * hang over the edge when the stride does not divide; those are not). */
 int ax_sa_ifmap_valid(const ax_sa_layer *l, uint64_t ofmap_w, uint64_t m, uint64_t k);
 
-/* DRAM words each operand moves for fold f under axsim's reuse model:
- * an operand tile is read unless the previous fold used the same tile and
+/* DRAM words each operand moves for fold f under axsim's reuse model
+ * (ifmap tiles counted in distinct pixels, ax_sa_ifmap_unique): an
+ * operand tile is read unless the previous fold used the same tile and
  * it fits in the active half of its double buffer; an operand whose whole
  * matrix fits in the active half is read once, by the first fold. Outputs
  * are written once complete; partial sums that do not fit in the active
  * half of the ofmap buffer are written every fold (ws / is). */
-void ax_sa_fold_dram(const ax_sa_array *a, const ax_sa_geom *g, const ax_sa_fold *f,
-                     uint64_t *ifmap_words, uint64_t *filter_words, uint64_t *ofmap_words);
+void ax_sa_fold_dram(const ax_sa_array *a, const ax_sa_layer *l, const ax_sa_geom *g,
+                     const ax_sa_fold *f, uint64_t *ifmap_words, uint64_t *filter_words,
+                     uint64_t *ofmap_words);
+
+/* Distinct input pixels (words) behind rows [m0, m1) x columns [k0, k1) of
+ * the ifmap operand matrix: the bounding box of the input they touch,
+ * never more than the (m1-m0)*(k1-k0) matrix words; the matrix words when
+ * l is NULL (a plain GEMM). What an ifmap SRAM holding pixels must fetch. */
+uint64_t ax_sa_ifmap_unique(const ax_sa_layer *l, const ax_sa_geom *g, uint64_t m0, uint64_t m1,
+                            uint64_t k0, uint64_t k1);
 
 #ifdef __cplusplus
 }

@@ -271,6 +271,27 @@ static void test_dram_model_by_hand(void **state)
   assert_int_equal(r.ofmap_dram_writes, 128);
 }
 
+/* Distinct input pixels behind ifmap tiles, counted by hand. */
+static void test_ifmap_unique_by_hand(void **state)
+{
+  (void)state;
+  /* SCALE-Sim's test layer: 7x7x192 input, 3x3, stride 1: E = 5, M = 25,
+   * K = 1728. All of it: min(7*7*192, 25*1728) = 9408 pixels (SCALE-Sim
+   * reads exactly 9408 ifmap words from DRAM for it). */
+  ax_sa_layer l = {7, 7, 3, 3, 192, 384, 1, 1};
+  ax_sa_array a = {32, 32, AX_SA_OS, 65536, 65536, 65536, 1};
+  ax_sa_geom g;
+  ax_sa_geom_of(&a, &l, &g);
+  assert_int_equal(ax_sa_ifmap_unique(&l, &g, 0, 25, 0, 1728), 9408);
+  /* first output row (m 0..4), whole window: input rows 0..2, columns
+   * 0..6, 192 channels = 4032 (< 5 * 1728 = 8640 im2col words) */
+  assert_int_equal(ax_sa_ifmap_unique(&l, &g, 0, 5, 0, 1728), 3 * 7 * 192);
+  /* one pixel, channels 0..9 of filter tap (0,0): 10 words */
+  assert_int_equal(ax_sa_ifmap_unique(&l, &g, 0, 1, 0, 10), 10);
+  /* a plain GEMM has no reuse: the matrix words */
+  assert_int_equal(ax_sa_ifmap_unique(NULL, &g, 0, 5, 0, 7), 35);
+}
+
 /* Python's float repr, for values whose repr is known. */
 static void test_pyfloat(void **state)
 {
@@ -297,6 +318,7 @@ int main(void)
     cmocka_unit_test(test_tiny_gemm_by_hand),
     cmocka_unit_test(test_ceil_convention),
     cmocka_unit_test(test_dram_model_by_hand),
+    cmocka_unit_test(test_ifmap_unique_by_hand),
     cmocka_unit_test(test_pyfloat),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
