@@ -398,7 +398,7 @@ static void account(sa *s, const ax_op *op)
   ax_energy(s->c, op->id, "ofmap_sram_write", swr * wb, s->pj_sram[2]);
   /* DRAM traffic passes through the SRAMs: fills written, outputs read */
   ax_energy(s->c, op->id, "sram_fill_write", drd * wb, (s->pj_sram[0] + s->pj_sram[1]) / 2);
-  ax_energy(s->c, op->id, "ofmap_sram_drain_read", dwr * wb, s->pj_sram[2]);
+  ax_energy(s->c, op->id, "ofmap_drain_read", dwr * wb, s->pj_sram[2]);
   ax_op_account(s->c, op->id, macs, AX_LVL_SRAM, (srd[0] + srd[1] + swr + drd + dwr) * wb);
   if (!s->mem) {
     ax_energy(s->c, op->id, "dram_byte", (drd + dwr) * wb, s->pj_dram);
