@@ -51,12 +51,12 @@ typedef struct qent {          /* a command waiting in a command queue */
 typedef struct cmdq {
   qent *e;
   int n;
-  uint64_t lb;                 /* no command of this queue is ready before lb */
 } cmdq;
 
 typedef struct trans {         /* a transaction waiting to become a command */
   uint64_t addr;
-  int is_write;
+  int is_write, qi;            /* qi: its command queue */
+  ax_dram_addr a;              /* decoded once, on arrival */
 } trans;
 
 typedef struct tqueue {
@@ -104,7 +104,9 @@ struct ax_dram_ctrl {
   const ax_dram_lat *winlat[8];
   /* queues */
   cmdq *q;
+  uint64_t *lb;                /* per queue: no command of it is ready before lb */
   int nq, qidx;
+  int ref_lo, ref_hi;          /* queues a pending refresh holds back: [lo, hi) */
   tqueue rq, wq;
   int write_draining, sched_idle;
   /* pending requests */
@@ -253,9 +255,11 @@ ax_dram_ctrl *ax_dram_ctrl_new(const ax_dram_cfg *cfg, const ax_dram_timing *t, 
     }
   c->nq = cfg->queue_structure == AX_DRAM_QUEUE_PER_RANK ? c->nranks : nb;
   c->q = calloc((size_t)c->nq, sizeof *c->q);
+  c->lb = malloc((size_t)c->nq * sizeof *c->lb);
+  if (!c->lb) { ax_dram_ctrl_free(c); return NULL; }
   for (int i = 0; c->q && i < c->nq; i++) {
     c->q[i].e = malloc((size_t)cfg->cmd_queue_size * sizeof(qent));
-    c->q[i].lb = NEVER;
+    c->lb[i] = NEVER;
     if (!c->q[i].e) { ax_dram_ctrl_free(c); return NULL; }
   }
   c->qidx = 0;
@@ -290,7 +294,7 @@ void ax_dram_ctrl_free(ax_dram_ctrl *c) {
     for (int i = 0; i < c->nranks * c->nwin; i++) free(c->win[i].ring);
   if (c->q)
     for (int i = 0; i < c->nq; i++) free(c->q[i].e);
-  free(c->q); free(c->win); free(c->bank); free(c->bg); free(c->rank);
+  free(c->q); free(c->lb); free(c->win); free(c->bank); free(c->bg); free(c->rank);
   free(c->open_banks); free(c->active_since); free(c->st.rank_active_cycles);
   free(c->rq.e); free(c->wq.e); free(c->pool);
   free(c->rd.key); free(c->rd.val); free(c->wr.key); free(c->wr.val);
@@ -449,7 +453,7 @@ static void issue_bank(ax_dram_ctrl *c, int cmd, int ra, int bg, int ba, int row
     set_open(c, ra, -1);
   }
   update_timing(c, cmd, ra, bg, ba, c->clk);
-  c->q[queue_of(c, ra, bg, ba)].lb = 0; /* the bank changed: look again */
+  c->lb[queue_of(c, ra, bg, ba)] = 0; /* the bank changed: look again */
 }
 
 /* The first command of queue q that may issue now (FR-FCFS with DRAMsim3's
@@ -486,15 +490,23 @@ static int first_ready(ax_dram_ctrl *c, int qi, int *kind) {
     *kind = need;
     return i;
   }
-  q->lb = lb;
+  c->lb[qi] = lb;
   return -1;
 }
 
-static int in_refresh_set(const ax_dram_ctrl *c, int qi) {
-  if (!c->in_ref || !c->nref) return 0;
-  if (c->refq[0].cmd == AX_DRAM_REFAB)
-    return c->cfg->queue_structure == AX_DRAM_QUEUE_PER_RANK ? qi == c->refq[0].ra : qi / c->nbanks == c->refq[0].ra;
-  return qi == queue_of(c, c->refq[0].ra, c->refq[0].bg, c->refq[0].ba);
+/* Which queues a pending refresh holds back (DRAMsim3 skips them until the
+ * refresh issues): sets [ref_lo, ref_hi), empty when none. */
+static void set_refresh_range(ax_dram_ctrl *c) {
+  c->ref_lo = c->ref_hi = 0;
+  if (!c->in_ref || !c->nref) return;
+  int ra = c->refq[0].ra;
+  if (c->refq[0].cmd == AX_DRAM_REFAB && c->cfg->queue_structure != AX_DRAM_QUEUE_PER_RANK) {
+    c->ref_lo = ra * c->nbanks;
+    c->ref_hi = c->ref_lo + c->nbanks;
+  } else {
+    c->ref_lo = c->refq[0].cmd == AX_DRAM_REFAB ? ra : queue_of(c, ra, c->refq[0].bg, c->refq[0].ba);
+    c->ref_hi = c->ref_lo + 1;
+  }
 }
 
 /* Round-robin over the queues: issue the first ready command; returns 0
@@ -503,13 +515,14 @@ static int in_refresh_set(const ax_dram_ctrl *c, int qi) {
  * only if it is of the other kind (first_col: the first was a column
  * command), and the round-robin pointer moves either way, as in DRAMsim3. */
 static int issue_from_queues(ax_dram_ctrl *c, int first_col) {
-  for (int k = 0; k < c->nq; k++) {
-    if (++c->qidx == c->nq) c->qidx = 0;
-    int qi = c->qidx;
-    if (in_refresh_set(c, qi)) continue;
-    if (c->q[qi].lb > c->clk) continue;
+  int start = c->qidx;
+  for (int k = 1; k <= c->nq; k++) {
+    int qi = start + k;
+    if (qi >= c->nq) qi -= c->nq;
+    if (c->lb[qi] > c->clk || (qi >= c->ref_lo && qi < c->ref_hi)) continue;
     int kind, i = first_ready(c, qi, &kind);
     if (i < 0) continue;
+    c->qidx = qi; /* DRAMsim3 advances the pointer past every queue it looked at */
     int is_col = kind == AX_DRAM_RD || kind == AX_DRAM_WR || kind == AX_DRAM_RDA || kind == AX_DRAM_WRA;
     if (first_col >= 0 && is_col == first_col) return 0; /* DRAMsim3: found but not issued */
     cmdq *q = &c->q[qi];
@@ -519,10 +532,9 @@ static int issue_from_queues(ax_dram_ctrl *c, int first_col) {
       memmove(&q->e[i], &q->e[i + 1], (size_t)(q->n - i - 1) * sizeof *q->e);
       q->n--;
       c->sched_idle = 0;
-      if (!q->n) q->lb = NEVER;
     }
     issue_bank(c, kind, e.ra, e.bg, e.ba, e.row, e.col, e.addr);
-    if (q->n == 0) q->lb = NEVER;
+    if (q->n == 0) c->lb[qi] = NEVER;
     return 1 + is_col;
   }
   return 0;
@@ -532,7 +544,7 @@ static int issue_from_queues(ax_dram_ctrl *c, int first_col) {
  * precharge is allowed, in bank order) or the refresh itself once every
  * bank is closed and allows it. Returns 1 if a command issued. */
 static int finish_refresh(ax_dram_ctrl *c) {
-  c->in_ref = 1;
+  if (!c->in_ref) { c->in_ref = 1; set_refresh_range(c); }
   int ra = c->refq[0].ra, cmd = c->refq[0].cmd;
   int g0 = 0, g1 = c->nbg, b0 = 0, b1 = c->nbpg;
   if (cmd == AX_DRAM_REFPB) { g0 = c->refq[0].bg; g1 = g0 + 1; b0 = c->refq[0].ba; b1 = b0 + 1; }
@@ -560,6 +572,7 @@ static int finish_refresh(ax_dram_ctrl *c) {
   memmove(&c->refq[0], &c->refq[1], (size_t)(c->nref - 1) * sizeof c->refq[0]);
   c->nref--;
   c->in_ref = 0;
+  set_refresh_range(c);
   return 1;
 }
 
@@ -625,10 +638,9 @@ static void schedule_transaction(ax_dram_ctrl *c) {
   tqueue *tq = cfg->unified_queue ? &c->rq : c->write_draining > 0 ? &c->wq : &c->rq;
   for (int i = 0; i < tq->n; i++) {
     trans *t = &tq->e[i];
-    ax_dram_addr a = ax_dram_map(cfg, t->addr);
-    int qi = queue_of(c, a.ra, a.bg, a.ba);
-    cmdq *q = &c->q[qi];
+    cmdq *q = &c->q[t->qi];
     if (q->n >= cfg->cmd_queue_size) continue;
+    ax_dram_addr a = t->a;
     if (t->is_write && !cfg->unified_queue) {
       if (amap_get(&c->rd, t->addr) >= 0) { /* a read of it is pending: stop draining */
         c->write_draining = 0;
@@ -640,7 +652,7 @@ static void schedule_transaction(ax_dram_ctrl *c) {
     if (cfg->page_policy == AX_DRAM_CLOSE_PAGE) cmd = t->is_write ? AX_DRAM_WRA : AX_DRAM_RDA;
     q->e[q->n++] = (qent){.addr = t->addr, .row = a.ro, .col = a.co, .bg = (uint16_t)a.bg, .ba = (uint16_t)a.ba,
                           .ra = (uint16_t)a.ra, .cmd = (uint8_t)cmd};
-    q->lb = 0;
+    c->lb[t->qi] = 0;
     memmove(&tq->e[i], &tq->e[i + 1], (size_t)(tq->n - i - 1) * sizeof *tq->e);
     tq->n--;
     return;
@@ -665,7 +677,8 @@ void ax_dram_ctrl_add(ax_dram_ctrl *c, uint64_t addr, int is_write, uint64_t tag
       c->pool[i] = (ptrans){addr, tag, c->clk, -1};
       *amap_slot(&c->wr, addr) = i;
       tqueue *tq = c->cfg->unified_queue ? &c->rq : &c->wq;
-      tq->e[tq->n++] = (trans){addr, 1};
+      ax_dram_addr a = ax_dram_map(c->cfg, addr);
+      tq->e[tq->n++] = (trans){addr, 1, queue_of(c, a.ra, a.bg, a.ba), a};
     } else {
       c->st.num_write_buf_hits++;
     }
@@ -688,7 +701,8 @@ void ax_dram_ctrl_add(ax_dram_ctrl *c, uint64_t addr, int is_write, uint64_t tag
     return;
   }
   *head = i;
-  c->rq.e[c->rq.n++] = (trans){addr, 0};
+  ax_dram_addr a = ax_dram_map(c->cfg, addr);
+  c->rq.e[c->rq.n++] = (trans){addr, 0, queue_of(c, a.ra, a.bg, a.ba), a};
 }
 
 /* ---- the cycle ----------------------------------------------------------------- */
@@ -715,12 +729,13 @@ uint64_t ax_dram_ctrl_next(ax_dram_ctrl *c) {
   uint64_t t = c->next_ref;
   if (!c->sched_idle && (c->rq.n || c->wq.n)) return c->clk;
   if (c->nref) {
-    c->in_ref = 1;
+    if (!c->in_ref) { c->in_ref = 1; set_refresh_range(c); }
     uint64_t r = refresh_ready(c);
     if (r < t) t = r;
   }
-  for (int i = 0; i < c->nq; i++)
-    if (c->q[i].lb < t && !in_refresh_set(c, i)) t = c->q[i].lb;
+  const uint64_t *lb = c->lb;
+  for (int i = 0; i < c->ref_lo; i++) t = lb[i] < t ? lb[i] : t;
+  for (int i = c->ref_hi > c->ref_lo ? c->ref_hi : 0; i < c->nq; i++) t = lb[i] < t ? lb[i] : t;
   return t < c->clk ? c->clk : t;
 }
 

@@ -70,8 +70,8 @@ int ax_dram_trace_next(void *vt, uint64_t *addr, int *is_write, uint64_t *cycle,
   }
   return 0;
 bad:
+  { size_t l = strlen(buf); while (l && (buf[l - 1] == '\n' || buf[l - 1] == '\r')) buf[--l] = 0; }
   snprintf(err, errlen, "%s:%ld: expected '0xADDR READ|WRITE CYCLE', got '%.60s'", t->path, t->line, buf);
-  { size_t l = strlen(err); if (l && err[l - 1] == '\n') err[l - 1] = 0; }
   return -1;
 }
 
@@ -96,28 +96,40 @@ int ax_dram_run(ax_dram_sys *s, ax_dram_src_fn src, void *ctx, ax_dram_result *o
   uint64_t addr = 0, cyc = 0, now = s->now, requests = 0;
   int wr = 0, have = src(ctx, &addr, &wr, &cyc, err, errlen);
   if (have < 0) return AX_EINVAL;
-  int nch = s->cfg.channels;
+  int nch = s->cfg.channels, ch = have > 0 ? ax_dram_sys_channel(s, addr) : 0;
+  uint64_t *nx = malloc((size_t)nch * sizeof *nx); /* each channel's next cycle */
+  if (!nx) { snprintf(err, errlen, "out of memory"); return AX_ENOMEM; }
+  for (int i = 0; i < nch; i++) nx[i] = ax_dram_ctrl_next(s->ch[i]);
   for (;;) {
     int took = 0;
     if (have && cyc < now) { /* issued at cycle cyc, in the queue from cyc + 1 */
-      ax_dram_ctrl *c = s->ch[ax_dram_sys_channel(s, addr)];
+      ax_dram_ctrl *c = s->ch[ch];
       if (ax_dram_ctrl_can_accept(c, wr)) {
         ax_dram_ctrl_add(c, addr, wr, requests++, now);
+        nx[ch] = now;
         took = 1;
         have = src(ctx, &addr, &wr, &cyc, err, errlen);
-        if (have < 0) return AX_EINVAL;
+        if (have < 0) { free(nx); return AX_EINVAL; }
+        if (have) ch = ax_dram_sys_channel(s, addr);
       }
     }
     uint64_t next = AX_DRAM_NEVER;
     int busy = 0;
     for (int i = 0; i < nch; i++) {
       ax_dram_ctrl *c = s->ch[i];
-      ax_dram_ctrl_deliver(c, now, on_done, &rc);
-      if (ax_dram_ctrl_next(c) <= now) ax_dram_ctrl_cycle(c, now);
+      if (nx[i] <= now) {
+        ax_dram_ctrl_cycle(c, now);
+        nx[i] = ax_dram_ctrl_next(c);
+      }
       if (ax_dram_ctrl_pending(c)) {
+        uint64_t b = ax_dram_ctrl_next_done(c);
+        if (b <= now) {
+          ax_dram_ctrl_deliver(c, now, on_done, &rc);
+          b = ax_dram_ctrl_next_done(c);
+          if (!ax_dram_ctrl_pending(c)) continue;
+        }
         busy = 1;
-        uint64_t a = ax_dram_ctrl_next(c), b = ax_dram_ctrl_next_done(c);
-        if (a < next) next = a;
+        if (nx[i] < next) next = nx[i];
         if (b < next) next = b;
       }
     }
@@ -130,10 +142,12 @@ int ax_dram_run(ax_dram_sys *s, ax_dram_src_fn src, void *ctx, ax_dram_result *o
     }
     if (next == AX_DRAM_NEVER) { /* nothing will ever happen: a bug, not bad input */
       snprintf(err, errlen, "DRAM model stalled at cycle %llu with requests pending", (unsigned long long)now);
+      free(nx);
       return AX_EIO;
     }
     now = next > now ? next : now + 1;
   }
+  free(nx);
   s->now = now;
   memset(out, 0, sizeof *out);
   out->requests = requests;

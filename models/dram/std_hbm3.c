@@ -19,7 +19,10 @@ static const ax_dram_rule rules[] = {
   {.name = "tRTW", .scope = AX_DRAM_SC_CHANNEL, .prev = AX_DRAM_COLRD, .next = AX_DRAM_COLWR, .lat = {P(RL), P(BURST), M(WL), P(tRTRS)}},
   {.name = "tCCD_S", .scope = AX_DRAM_SC_RANK, .prev = AX_DRAM_COLWR, .next = AX_DRAM_COLWR, .lat = {P(tCCD_S)}},
   {.name = "tCCD_L", .scope = AX_DRAM_SC_BANKGROUP, .prev = AX_DRAM_COLWR, .next = AX_DRAM_COLWR, .lat = {P(tCCD_L)}},
-  {.name = "tBURST", .scope = AX_DRAM_SC_CHANNEL, .prev = AX_DRAM_COLWR, .next = AX_DRAM_COLWR, .lat = {P(BURST)}},
+  {.name = "tBURST", .scope = AX_DRAM_SC_RANK, .prev = AX_DRAM_COLWR, .next = AX_DRAM_COLWR, .lat = {P(BURST)}},
+  /* DRAMsim3 lets writes to two ranks follow at one burst; the bus needs the
+   * rank-switch bubble for them too (docs/dram.md, "Where we differ") */
+  {.name = "tRTRS", .scope = AX_DRAM_SC_OTHER_RANKS, .prev = AX_DRAM_COLWR, .next = AX_DRAM_COLWR, .lat = {P(BURST), P(tRTRS)}},
   {.name = "tWTR_S", .scope = AX_DRAM_SC_RANK, .prev = AX_DRAM_COLWR, .next = AX_DRAM_COLRD, .lat = {P(WL), P(BURST), P(tWTR_S)}},
   {.name = "tWTR_L", .scope = AX_DRAM_SC_BANKGROUP, .prev = AX_DRAM_COLWR, .next = AX_DRAM_COLRD, .lat = {P(WL), P(BURST), P(tWTR_L)}},
   {.name = "tRTRS", .scope = AX_DRAM_SC_OTHER_RANKS, .prev = AX_DRAM_COLWR, .next = AX_DRAM_COLRD, .lat = {P(WL), P(BURST), P(tRTRS), M(RL)}},

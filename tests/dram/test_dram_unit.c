@@ -1,0 +1,234 @@
+/*
+ * test_dram_unit.c - the DRAM model on a tiny config, by hand calculation;
+ * every preset under the independent timing checker; bad input.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "dram.h"
+#include "dram_checker.h"
+
+/* A tiny DDR4-like device with round numbers: tCK 1 ns, BL8 (burst 4),
+ * CL 10, CWL 8, tRCD 12, tRP 11, tRAS 30; 2 bank groups of 2 banks. */
+static void tiny(ax_dram_cfg *c, const char *policy) {
+  char err[256];
+  memset(c, 0, sizeof *c);
+  static const char *kv[][2] = {
+    {"protocol", "DDR4"}, {"channels", "1"}, {"ranks", "1"}, {"bankgroups", "2"}, {"banks_per_group", "2"},
+    {"rows", "1024"}, {"columns", "1024"}, {"BL", "8"}, {"device_width", "8"}, {"bus_width", "64"},
+    {"tCK", "1"}, {"CL", "10"}, {"CWL", "8"}, {"tRCD", "12"}, {"tRP", "11"}, {"tRAS", "30"},
+    {"tRFC", "100"}, {"tREFI", "1000000"}, {"tRRD_S", "4"}, {"tRRD_L", "6"}, {"tWTR_S", "3"}, {"tWTR_L", "6"},
+    {"tFAW", "20"}, {"tWR", "12"}, {"tRTP", "6"}, {"tCCD_S", "4"}, {"tCCD_L", "6"}, {"tRTRS", "1"},
+    {"address_mapping", "rochrababgco"}, {"cmd_queue_size", "8"}, {"trans_queue_size", "32"},
+    {"write_buf_size", "16"}, {"VDD", "1.2"}, {"IDD0", "50"}, {"IDD3N", "40"}, {"IDD2N", "30"}};
+  for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++) assert_int_equal(ax_dram_cfg_set(c, kv[i][0], kv[i][1], err, sizeof err), AX_OK);
+  assert_int_equal(ax_dram_cfg_set(c, "row_buf_policy", policy, err, sizeof err), AX_OK);
+  if (ax_dram_cfg_finish(c, err, sizeof err) != AX_OK) fail_msg("%s", err);
+}
+
+/* Address of (row, bank group, bank, column) under rochrababgco with 7
+ * column bits (1024 columns / BL8) above 6 byte bits (64 B bursts). */
+static uint64_t A(int ro, int bg, int ba, int co) {
+  return ((((uint64_t)ro << 9) | ((uint64_t)ba << 8) | ((uint64_t)bg << 7) | (uint64_t)co)) << 6;
+}
+
+typedef struct req { uint64_t addr; int wr; uint64_t at; } req;
+static uint64_t lat[16];
+
+static void on_done(void *ctx, uint64_t tag, int is_write, uint64_t done, uint64_t added) {
+  (void)ctx; (void)is_write;
+  lat[tag] = done - added;
+}
+
+/* Requests enter the controller at cycle `at`; returns latencies in lat[]. */
+static void run(const ax_dram_cfg *cfg, const req *r, int n) {
+  ax_dram_sys s;
+  assert_int_equal(ax_dram_sys_init(&s, cfg), AX_OK);
+  ax_dram_ctrl *c = s.ch[0];
+  FILE *log = fopen("dram_unit.log", "w");
+  ax_dram_ctrl_set_log(c, log);
+  memset(lat, 0, sizeof lat);
+  int k = 0;
+  for (uint64_t t = 0; t < 5000; t++) {
+    while (k < n && r[k].at == t) {
+      assert_true(ax_dram_ctrl_can_accept(c, r[k].wr));
+      ax_dram_ctrl_add(c, r[k].addr, r[k].wr, (uint64_t)k, t);
+      k++;
+    }
+    ax_dram_ctrl_deliver(c, t, on_done, NULL);
+    if (ax_dram_ctrl_next(c) <= t) ax_dram_ctrl_cycle(c, t);
+  }
+  fclose(log);
+  char msg[256];
+  long v = ax_dram_check_log(cfg, "dram_unit.log", msg, sizeof msg);
+  if (v) fail_msg("checker: %s", msg);
+  unlink("dram_unit.log");
+  ax_dram_sys_free(&s);
+}
+
+static void test_single_reads(void **st) {
+  (void)st;
+  ax_dram_cfg c;
+  tiny(&c, "OPEN_PAGE");
+  /* closed bank: 1 cycle to reach the command queue, then ACT, tRCD, CL, burst */
+  /* open row hit: 1 + CL + burst; row miss: 1 + tRP + tRCD + CL + burst */
+  req r[] = {{A(5, 0, 0, 0), 0, 1}, {A(5, 0, 0, 1), 0, 200}, {A(9, 0, 0, 0), 0, 400}};
+  run(&c, r, 3);
+  assert_int_equal(lat[0], 1 + 12 + 10 + 4);
+  assert_int_equal(lat[1], 1 + 10 + 4);
+  assert_int_equal(lat[2], 1 + 11 + 12 + 10 + 4);
+}
+
+static void test_close_page(void **st) {
+  (void)st;
+  ax_dram_cfg c;
+  tiny(&c, "CLOSE_PAGE");
+  /* RDA closes the row: the second read of the same row activates again */
+  req r[] = {{A(5, 0, 0, 0), 0, 1}, {A(5, 0, 0, 1), 0, 200}};
+  run(&c, r, 2);
+  assert_int_equal(lat[0], 1 + 12 + 10 + 4);
+  assert_int_equal(lat[1], 1 + 12 + 10 + 4);
+}
+
+static void test_bank_spacing(void **st) {
+  (void)st;
+  ax_dram_cfg c;
+  tiny(&c, "OPEN_PAGE");
+  /* first read: ACT 2, RD 14, data done 28. Second, other bank group,
+   * enters at 2: ACT waits tRRD_S (2 + 4 = 6), RD 18 (= 14 + tCCD_S too),
+   * done 32, latency 30. */
+  req a[] = {{A(5, 0, 0, 0), 0, 1}, {A(7, 1, 0, 0), 0, 2}};
+  run(&c, a, 2);
+  assert_int_equal(lat[0], 27);
+  assert_int_equal(lat[1], 30);
+  /* same bank group, other bank: ACT waits tRRD_L (2 + 6 = 8), RD 20
+   * (= 14 + tCCD_L), done 34, latency 32 */
+  req b[] = {{A(5, 0, 0, 0), 0, 1}, {A(7, 0, 1, 0), 0, 2}};
+  run(&c, b, 2);
+  assert_int_equal(lat[1], 32);
+}
+
+static void test_writes(void **st) {
+  (void)st;
+  ax_dram_cfg c;
+  tiny(&c, "OPEN_PAGE");
+  /* a write is acknowledged the next cycle (posted to the write buffer); a
+   * read of a buffered address is answered from it, also the next cycle */
+  req r[] = {{A(3, 1, 1, 2), 1, 10}, {A(3, 1, 1, 2), 0, 20}};
+  run(&c, r, 2);
+  assert_int_equal(lat[0], 1);
+  assert_int_equal(lat[1], 1);
+}
+
+/* Every preset: a mixed random stream through the model, and the log
+ * through the independent checker. */
+static uint64_t rng = 12345;
+static uint64_t next_rand(void) { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return rng; }
+typedef struct gen { int i, n; } gen;
+static int gen_next(void *ctx, uint64_t *addr, int *wr, uint64_t *cycle, char *err, size_t errlen) {
+  gen *g = ctx;
+  (void)err; (void)errlen;
+  if (g->i >= g->n) return 0;
+  uint64_t r = next_rand();
+  *addr = (r >> 8) & 0xFFFFFFC0ull & ((1ull << 32) - 1);
+  if (g->i % 7 < 3) *addr = (uint64_t)g->i * 64; /* some sequential runs for row hits */
+  *wr = (r & 3) == 0;
+  *cycle = (uint64_t)g->i * 2;
+  g->i++;
+  return 1;
+}
+
+static void test_presets_pass_checker(void **st) {
+  (void)st;
+  for (int i = 0; ax_dram_preset_names[i]; i++) {
+    ax_dram_cfg c;
+    char err[256], msg[256];
+    assert_int_equal(ax_dram_preset(&c, ax_dram_preset_names[i], err, sizeof err), AX_OK);
+    if (ax_dram_cfg_finish(&c, err, sizeof err) != AX_OK) fail_msg("%s: %s", ax_dram_preset_names[i], err);
+    for (int pol = 0; pol < 2; pol++) {
+      c.page_policy = pol;
+      ax_dram_sys s;
+      assert_int_equal(ax_dram_sys_init(&s, &c), AX_OK);
+      FILE *log = fopen("dram_preset.log", "w");
+      for (int k = 0; k < c.channels; k++) ax_dram_ctrl_set_log(s.ch[k], log);
+      gen g = {0, 6000};
+      ax_dram_result r;
+      assert_int_equal(ax_dram_run(&s, gen_next, &g, &r, err, sizeof err), AX_OK);
+      fclose(log);
+      assert_int_equal(r.st.num_reads_done + r.st.num_writes_done, 6000);
+      long v = ax_dram_check_log(&c, "dram_preset.log", msg, sizeof msg);
+      printf("  %-12s %s: %llu cycles, read latency %.1f, %llu ACT, %llu WR cmds, checker %s\n",
+             ax_dram_preset_names[i], pol ? "close" : "open ", (unsigned long long)r.num_cycles,
+             r.average_read_latency, (unsigned long long)r.st.num_act_cmds, (unsigned long long)r.st.num_write_cmds,
+             v ? msg : "clean");
+      if (v) fail_msg("%s: %s", ax_dram_preset_names[i], msg);
+      assert_true(r.st.num_write_cmds > 0);
+      ax_dram_sys_free(&s);
+    }
+  }
+  unlink("dram_preset.log");
+}
+
+static void expect_ini_error(const char *text, const char *want) {
+  FILE *f = fopen("dram_bad.ini", "w");
+  fputs(text, f);
+  fclose(f);
+  ax_dram_cfg c;
+  char err[512];
+  assert_int_equal(ax_dram_ini_load(&c, "dram_bad.ini", err, sizeof err), AX_EINVAL);
+  printf("  %s\n", err);
+  if (!strstr(err, want)) fail_msg("expected '%s' in: %s", want, err);
+  unlink("dram_bad.ini");
+}
+
+static void test_bad_input(void **st) {
+  (void)st;
+  const char *base = "[dram_structure]\nprotocol = DDR4\n[timing]\n";
+  char t[512];
+  snprintf(t, sizeof t, "%stCK = 1\ntRCD = abc\n", base);
+  expect_ini_error(t, "dram_bad.ini:5: [timing] tRCD = 'abc': expected a whole number");
+  snprintf(t, sizeof t, "%stFOO = 3\n", base);
+  expect_ini_error(t, "dram_bad.ini:4: [timing] unknown setting 'tFOO'");
+  expect_ini_error("[dram_structure]\nprotocol = DDR9\n", "dram_bad.ini:2: [dram_structure] protocol = 'DDR9': expected");
+  expect_ini_error("[system]\naddress_mapping = rochrababgxx\n[dram_structure]\nprotocol = DDR4\n", "field 'xx' is unknown");
+  expect_ini_error("[dram_structure]\nprotocol = DDR4\nrows = 1000\n", "rows = 1000: expected a power of two");
+  expect_ini_error("[timing]\nCL = 3\n", "protocol: not set");
+  ax_dram_cfg c;
+  char err[256];
+  assert_int_equal(ax_dram_ini_load(&c, "/nonexistent/x.ini", err, sizeof err), AX_EINVAL);
+  assert_non_null(strstr(err, "/nonexistent/x.ini: cannot open"));
+  assert_int_equal(ax_dram_preset(&c, "DDR7", err, sizeof err), AX_EINVAL);
+  assert_non_null(strstr(err, "DDR4-3200"));
+  /* a bad trace line names file and line */
+  FILE *f = fopen("dram_bad.trace", "w");
+  fputs("0x40 READ 0\n0x80 FETCH 1\n", f);
+  fclose(f);
+  ax_dram_trace *tr = ax_dram_trace_open("dram_bad.trace", err, sizeof err);
+  assert_non_null(tr);
+  uint64_t a, cy;
+  int w;
+  assert_int_equal(ax_dram_trace_next(tr, &a, &w, &cy, err, sizeof err), 1);
+  assert_int_equal(ax_dram_trace_next(tr, &a, &w, &cy, err, sizeof err), -1);
+  printf("  %s\n", err);
+  assert_non_null(strstr(err, "dram_bad.trace:2: expected '0xADDR READ|WRITE CYCLE'"));
+  ax_dram_trace_close(tr);
+  unlink("dram_bad.trace");
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_single_reads),
+    cmocka_unit_test(test_close_page),
+    cmocka_unit_test(test_bank_spacing),
+    cmocka_unit_test(test_writes),
+    cmocka_unit_test(test_presets_pass_checker),
+    cmocka_unit_test(test_bad_input),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
