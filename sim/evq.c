@@ -20,7 +20,6 @@ int ax_evq_init(ax_evq *q) {
     return AX_ENOMEM;
   }
   q->hot_t = AX_TIME_NEVER;
-  q->cur_prio = AX_PRIO_N;
   return AX_OK;
 }
 
@@ -57,7 +56,7 @@ static inline void fifo_push(ax_fifo *f, const ax_ev *e) {
   f->v[f->len++] = *e;
 }
 
-static uint32_t bucket_get(ax_evq *q, uint32_t s) {
+static inline uint32_t bucket_get(ax_evq *q, uint32_t s) {
   uint32_t b = q->slot[s];
   if (b) return b - 1;
   if (q->nfree) {
@@ -81,10 +80,10 @@ static uint32_t bucket_get(ax_evq *q, uint32_t s) {
   return b;
 }
 
-static void bucket_release(ax_evq *q, uint32_t s) {
+/* Free the (empty: every FIFO was reset when it ran dry) bucket of slot s. */
+static inline void bucket_release(ax_evq *q, uint32_t s) {
   uint32_t b = q->slot[s] - 1;
   if (q->hot_b == b) q->hot_t = AX_TIME_NEVER;
-  for (int p = 0; p < AX_PRIO_N; p++) q->bk[b].q[p].head = q->bk[b].q[p].len = 0;
   q->freebk[q->nfree++] = b;
   q->slot[s] = 0;
   q->bits[s >> 6] &= ~(1ull << (s & 63));
@@ -92,7 +91,7 @@ static void bucket_release(ax_evq *q, uint32_t s) {
 }
 
 /* First busy slot >= s, or AX_EVQ_SLOTS if none. */
-static uint32_t next_busy(const ax_evq *q, uint32_t s) {
+static inline uint32_t next_busy(const ax_evq *q, uint32_t s) {
   uint32_t w = s >> 6;
   uint64_t m = q->bits[w] & (~0ull << (s & 63));
   if (m) return (w << 6) | (uint32_t)__builtin_ctzll(m);
@@ -154,14 +153,12 @@ ax_event_h ax_evq_push_slow(ax_evq *q, ax_time_t t, int prio, ax_event_fn fn, ax
   ax_ev e = {++q->seq, fn, c, arg};
   if (t < q->now) t = q->now; /* callers guarantee t >= now; stay safe */
   ax_event_h h = {t, e.seq};
-  if (t == q->now && prio < q->cur_prio) q->rescan = 1;
-  if (t == q->hot_t) {
-    fifo_push(&q->bk[q->hot_b].q[prio], &e);
-  } else if (t - q->base < AX_EVQ_SLOTS) {
-    uint32_t b = bucket_get(q, SLOT(t));
+  if (t == q->hot_t || t - q->base < AX_EVQ_SLOTS) {
+    uint32_t b = t == q->hot_t ? q->hot_b : bucket_get(q, SLOT(t));
     q->hot_t = t;
     q->hot_b = b;
     fifo_push(&q->bk[b].q[prio], &e);
+    q->bk[b].mask |= 1u << prio;
   } else {
     ax_hev hv = {t, e.seq, prio, e};
     heap_push(q, &hv);
@@ -211,6 +208,7 @@ static void refill(ax_evq *q) {
     heap_pop(q);
     uint32_t b = bucket_get(q, SLOT(h.time));
     fifo_push(&q->bk[b].q[h.prio], &h.ev);
+    q->bk[b].mask |= 1u << h.prio;
   }
 }
 
@@ -241,29 +239,22 @@ int ax_evq_run(ax_evq *q, ax_time_t until) {
     if (t > until) return 1;
     q->now = t;
     uint32_t b = q->slot[s] - 1;
-    for (int p = 0; p < AX_PRIO_N; p++) {
-      q->cur_prio = p;
-      q->rescan = 0;
-      for (;;) {
-        ax_fifo *f = &q->bk[b].q[p]; /* re-read: handlers may grow the pool */
-        if (f->head == f->len) break;
-        ax_ev e = f->v[f->head++];
-        if (!e.fn) continue;
-        q->dispatched++;
-        e.fn(e.c, e.arg);
-        if (__builtin_expect(q->stop, 0)) {
-          /* Leave the rest of this slot for a later ax_evq_run. */
-          q->cur_prio = AX_PRIO_N;
-          return 1;
-        }
-        if (__builtin_expect(q->rescan, 0)) {
-          /* a handler queued an earlier-priority event at this time */
-          p = -1;
-          break;
-        }
+    for (;;) {
+      /* The earliest priority with events left; handlers may add to any. */
+      ax_bucket *bk = &q->bk[b]; /* re-read: handlers may grow the pool */
+      if (!bk->mask) break;
+      int p = __builtin_ctz(bk->mask);
+      ax_fifo *f = &bk->q[p];
+      ax_ev e = f->v[f->head++];
+      if (f->head == f->len) {
+        f->head = f->len = 0; /* ran dry: reset in place for reuse */
+        bk->mask &= ~(1u << p);
       }
+      if (!e.fn) continue;
+      q->dispatched++;
+      e.fn(e.c, e.arg);
+      if (__builtin_expect(q->stop, 0)) return 1; /* the rest of this slot stays */
     }
-    q->cur_prio = AX_PRIO_N;
     bucket_release(q, s);
   }
 }

@@ -29,6 +29,7 @@ typedef struct ax_fifo {
 } ax_fifo;
 
 typedef struct ax_bucket {
+  uint32_t mask; /* bit p set: q[p] has events not yet run */
   ax_fifo q[AX_PRIO_N];
 } ax_bucket;
 
@@ -57,8 +58,7 @@ typedef struct ax_evq {
    * timestamp as the one before (N components on one clock edge). */
   ax_time_t hot_t;
   uint32_t hot_b;
-  int cur_prio;         /* priority being dispatched at `now` (AX_PRIO_N: none) */
-  int rescan;           /* an event of lower priority than cur_prio arrived at now */
+
 } ax_evq;
 
 /* Initialise an empty queue at time 0. AX_ENOMEM on failure. */
@@ -75,14 +75,15 @@ ax_event_h ax_evq_push_slow(ax_evq *q, ax_time_t t, int prio, ax_event_fn fn, ax
 static inline ax_event_h ax_evq_push(ax_evq *q, ax_time_t t, int prio, ax_event_fn fn,
                                      ax_component *c, uint64_t arg) {
   if (__builtin_expect(t == q->hot_t, 1)) {
-    ax_fifo *f = &q->bk[q->hot_b].q[prio];
+    ax_bucket *b = &q->bk[q->hot_b];
+    ax_fifo *f = &b->q[prio];
     if (__builtin_expect(f->len < f->cap, 1)) {
       ax_ev *e = &f->v[f->len++];
       e->seq = ++q->seq;
       e->fn = fn;
       e->c = c;
       e->arg = arg;
-      if (t == q->now && prio < q->cur_prio) q->rescan = 1;
+      b->mask |= 1u << prio;
       return (ax_event_h){t, e->seq};
     }
   }

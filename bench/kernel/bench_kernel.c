@@ -13,7 +13,8 @@
  * Prints one line per ring size and a final ratio=<axsim/SystemC> line:
  * the smallest link-ring ratio over the sizes.
  *
- * usage: bench_kernel [EVENTS]   (default 20,000,000 per axsim run)
+ * usage: bench_kernel [EVENTS [N link|kernel]]   (default 20,000,000 events per
+ * axsim run; with N and a variant, only that ring, for profiling)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +97,13 @@ int main(int argc, char **argv) {
   if (!events) {
     fprintf(stderr, "usage: bench_kernel [EVENTS]\n");
     return 2;
+  }
+  if (argc > 3) {
+    uint64_t d;
+    size_t n = strtoull(argv[2], NULL, 10);
+    double r = run_ring(n ? n : 1, events, !strcmp(argv[3], "kernel"), &d);
+    printf("ring n=%zu %s=%.1f M events/s (%llu events)\n", n, argv[3], r / 1e6, (unsigned long long)d);
+    return 0;
   }
   size_t sizes[] = {1, 100, 10000};
   double worst = -1;
