@@ -124,6 +124,9 @@ int ax_sim_init_components(ax_sim *s, char *err, size_t errlen) {
     ax_component *c = s->comps[i];
     char merr[512] = "";
     if (c->model->init && c->model->init(c, merr, sizeof merr) != AX_OK) {
+      /* A failed init may have set priv part-way: destroy releases it. */
+      if (c->priv && c->model->destroy) c->model->destroy(c);
+      c->priv = NULL;
       ax_errf(err, errlen, "%s:%d: component '%s' (model %s): %s",
               s->config_file ? s->config_file : "(config)", c->line, c->name, c->model->name,
               merr[0] ? merr : "init failed");

@@ -204,7 +204,8 @@ typedef struct ax_model {
 
   /* Create from parameters: allocate state, ax_comp_set_priv(). On bad
    * values write a message to err (the core adds file, line, component)
-   * and return AX_EINVAL. */
+   * and return AX_EINVAL. If init fails after ax_comp_set_priv(), destroy
+   * is called on the part-built state, so it must cope with it. */
   int (*init)(ax_component *c, char *err, size_t errlen);
   /* All components exist and links are joined; time is 0. Schedule the
    * first events here (or stay idle until a message arrives). May be NULL. */
