@@ -56,14 +56,31 @@ static void show(const ax_model *m, int md) {
 int ax_cmd_models(int argc, char **argv) {
   int md = 0;
   const char *only = NULL;
+  ax_sim *plugs = ax_sim_new(0); /* holds the plug-ins named with --plugin */
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-      printf("usage: axsim models [--markdown] [MODEL]\n\nList the registered models with their ports and parameters.\n");
+      printf("usage: axsim models [--markdown] [--plugin FILE.so]... [MODEL]\n\n"
+             "List the registered models (built-in, and those of the plug-ins named)\n"
+             "with their ports and parameters.\n");
+      ax_sim_free(plugs);
       return 0;
+    } else if (!strcmp(argv[i], "--plugin")) {
+      char err[1024];
+      if (i + 1 >= argc) {
+        fprintf(stderr, "axsim models: --plugin needs a file\n");
+        ax_sim_free(plugs);
+        return 2;
+      }
+      if (ax_plugin_load(plugs, argv[++i], err, sizeof err) != AX_OK) {
+        fprintf(stderr, "axsim models: %s\n", err);
+        ax_sim_free(plugs);
+        return 2;
+      }
     } else if (!strcmp(argv[i], "--markdown")) {
       md = 1;
     } else if (argv[i][0] == '-') {
       fprintf(stderr, "axsim models: unknown option '%s'\n", argv[i]);
+      ax_sim_free(plugs);
       return 2;
     } else {
       only = argv[i];
@@ -80,13 +97,20 @@ int ax_cmd_models(int argc, char **argv) {
     show(*m, md);
     found = 1;
   }
+  for (size_t i = 0; i < plugs->npmodels; i++) {
+    if (only && strcmp(only, plugs->pmodels[i]->name)) continue;
+    show(plugs->pmodels[i], md);
+    found = 1;
+  }
+  int rc = 0;
   if (only && !found) {
     const char *names[256];
-    size_t n = ax_registry_names(NULL, names, 256);
+    size_t n = ax_registry_names(plugs, names, 256);
     const char *sg = ax_suggest(only, names, n);
     fprintf(stderr, "axsim models: no model '%s'%s%s%s\n", only, sg ? " (did you mean '" : "",
             sg ? sg : "", sg ? "'?)" : "");
-    return 2;
+    rc = 2;
   }
-  return 0;
+  ax_sim_free(plugs);
+  return rc;
 }
