@@ -24,6 +24,7 @@ static uint32_t pow2_at_least(uint32_t n) {
 
 static void lane_init(ax_lane *l, ax_link *k, ax_port *src, ax_port *dst, ax_time_t lat,
                       double gbps, uint32_t depth) {
+  l->q = &src->comp->sim->q;
   l->link = k;
   l->src = src;
   l->dst = dst;
@@ -64,14 +65,17 @@ int ax_link_join(ax_sim *s, ax_port *a, ax_port *b, ax_time_t latency, double gb
 
 /* Hand arrived messages to the receiver, in order, until it refuses. */
 static void lane_deliver(ax_lane *l) {
-  ax_sim *s = l->dst->comp->sim;
-  ax_time_t now = s->q.now;
+  ax_time_t now = l->q->now;
+  ax_component *d = l->dst->comp;
+  int (*recv)(ax_component *, ax_port *, const ax_msg *) = d->model->recv;
   int freed = 0;
-  while (l->n && !l->blocked && l->ring[l->head].arrive <= now) {
-    ax_msg m = l->ring[l->head].m;
-    ax_component *d = l->dst->comp;
-    int rc = d->model->recv ? d->model->recv(d, l->dst, &m) : AX_OK;
-    if (rc == AX_EAGAIN) {
+  while (l->n && !l->blocked) {
+    /* The receiver reads the message in place: nothing can overwrite the
+     * head slot during its recv (a send on this lane writes slot head+n,
+     * and only while n < depth <= cap). */
+    const ax_msg *m = &l->ring[l->head].m;
+    if (l->ring[l->head].arrive > now) break;
+    if (recv && recv(d, l->dst, m) == AX_EAGAIN) {
       l->blocked = 1;
       l->refusals++;
       break;
@@ -102,18 +106,17 @@ int ax_port_send(ax_port *p, const ax_msg *m) {
     l->full++;
     return AX_EAGAIN;
   }
-  ax_sim *s = p->comp->sim;
-  ax_time_t now = s->q.now, start = now > l->busy_until ? now : l->busy_until;
-  ax_time_t wire = l->ps_per_byte > 0 ? (ax_time_t)ceil((double)m->bytes * l->ps_per_byte) : 0;
-  l->busy_until = start + wire;
-  ax_time_t arrive = l->busy_until + l->latency;
+  ax_time_t now = l->q->now, start = now > l->busy_until ? now : l->busy_until;
+  if (l->ps_per_byte > 0) start += (ax_time_t)ceil((double)m->bytes * l->ps_per_byte);
+  l->busy_until = start;
+  ax_time_t arrive = start + l->latency;
   uint32_t slot = (l->head + l->n) & (l->cap - 1);
   l->ring[slot].m = *m;
   l->ring[slot].arrive = arrive;
   l->n++;
   l->msgs++;
   l->bytes += m->bytes;
-  ax_evq_push(&s->q, arrive, AX_PRIO_NORMAL, lane_event, l->dst->comp, (uint64_t)(uintptr_t)l);
+  ax_evq_push(l->q, arrive, AX_PRIO_NORMAL, lane_event, l->dst->comp, (uint64_t)(uintptr_t)l);
   return AX_OK;
 }
 
@@ -122,6 +125,5 @@ void ax_port_unblock(ax_port *p) {
   if (!l || !l->blocked) return;
   l->blocked = 0;
   /* Redeliver from an event, not from inside the caller's own handler. */
-  ax_evq_push(&p->comp->sim->q, p->comp->sim->q.now, AX_PRIO_NORMAL, lane_event, p->comp,
-              (uint64_t)(uintptr_t)l);
+  ax_evq_push(l->q, l->q->now, AX_PRIO_NORMAL, lane_event, p->comp, (uint64_t)(uintptr_t)l);
 }

@@ -27,6 +27,7 @@ typedef struct ax_link ax_link;
 
 /* One direction of a link: in-flight messages in arrival order. */
 typedef struct ax_lane {
+  ax_evq *q;              /* the run's queue (saves a chain of loads per message) */
   ax_link *link;
   ax_port *src, *dst;
   ax_time_t latency;      /* ps */

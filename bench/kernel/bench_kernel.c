@@ -10,8 +10,11 @@
  * handler directly (the event queue alone). SystemC: SC_METHODs, each
  * notifying the next one's sc_event 1 ns later (models/systemc/axsc_ring.cpp).
  *
- * Prints one line per ring size and a final ratio=<axsim/SystemC> line:
- * the smallest link-ring ratio over the sizes.
+ * Prints one line per ring size, then ratio_kernel= (smallest kernel-ring
+ * ratio over the sizes: the event queue against SystemC's notify, the
+ * like-for-like comparison of the two kernels) and a final
+ * ratio=<axsim/SystemC>: the smallest link-ring ratio, the conservative one,
+ * since SystemC's ring has no ports, credits or bandwidth.
  *
  * usage: bench_kernel [EVENTS [N link|kernel]]   (default 20,000,000 events per
  * axsim run; with N and a variant, only that ring, for profiling)
@@ -106,9 +109,8 @@ int main(int argc, char **argv) {
     return 0;
   }
   size_t sizes[] = {1, 100, 10000};
-  double worst = -1;
+  double worst = -1, worst_k = -1;
   printf("# token ring, 1-cycle links, N tokens in flight; rates in M events/s\n");
-  printf("# %6s %14s %14s %14s %10s\n", "N", "axsim_link", "axsim_kernel", "systemc", "ratio");
   for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
     size_t n = sizes[k];
     uint64_t d1, d2;
@@ -123,12 +125,14 @@ int main(int argc, char **argv) {
       rs = 0;
     }
 #endif
-    double ratio = rs > 0 ? rl / rs : 0;
+    double ratio = rs > 0 ? rl / rs : 0, ratio_k = rs > 0 ? rk / rs : 0;
     if (rs > 0 && (worst < 0 || ratio < worst)) worst = ratio;
-    printf("ring n=%zu axsim_link=%.1f axsim_kernel=%.1f systemc=%.1f ratio=%.2f\n", n, rl / 1e6,
-           rk / 1e6, rs / 1e6, ratio);
+    if (rs > 0 && (worst_k < 0 || ratio_k < worst_k)) worst_k = ratio_k;
+    printf("ring n=%zu axsim_link=%.1f axsim_kernel=%.1f systemc=%.1f ratio=%.2f ratio_kernel=%.2f\n", n,
+           rl / 1e6, rk / 1e6, rs / 1e6, ratio, ratio_k);
     fflush(stdout);
   }
+  printf("ratio_kernel=%.2f\n", worst_k < 0 ? 0.0 : worst_k);
   printf("ratio=%.2f\n", worst < 0 ? 0.0 : worst);
   return 0;
 }
