@@ -220,8 +220,10 @@ int ax_trace_parse_line(ax_trace *t, char *text, ax_op *op, char *err, size_t er
       for (char *dn = strtok_r((char *)v, ",", &s2); dn; dn = strtok_r(NULL, ",", &s2)) {
         uint32_t id;
         if (dn[0] == '@') {
-          if (parse_dims(dn + 1, d, 1) != 1 || d[0] >= op->id)
-            TFAIL("deps: '%s' is not the id of an earlier op (ids 0..%d so far)", dn, (int)op->id - 1);
+          if (parse_dims(dn + 1, d, 1) != 1 || d[0] >= op->id) {
+            if (!op->id) TFAIL("deps: '%s': there is no op above this line", dn);
+            TFAIL("deps: '%s' is not the id of an earlier op (ids 0..%u so far)", dn, op->id - 1);
+          }
           id = (uint32_t)d[0];
         } else if (!name_find(t, dn, &id)) {
           TFAIL("deps: no earlier op named '%s' (deps must name ops above this line)", dn);
