@@ -536,6 +536,9 @@ static int apply_override(ctx *x, const char *ov) {
     const char *dot = strrchr(path, '.');
     snprintf(parent, sizeof parent, "%.*s", dot ? (int)(dot - path) : 0, path);
     config_setting_t *pg = dot ? config_lookup(&x->cfg, parent) : config_root_setting(&x->cfg);
+    /* The run's own groups (sim, output) may be absent from a file: make them. */
+    if (!pg && (!strcmp(parent, "sim") || !strcmp(parent, "output")))
+      pg = config_setting_add(config_root_setting(&x->cfg), parent, CONFIG_TYPE_GROUP);
     if (!pg || config_setting_type(pg) != CONFIG_TYPE_GROUP) {
       ax_errf(x->err, x->errlen, "-s %s: there is no group '%s' in %s to set '%s' in", ov,
               dot ? parent : "(root)", x->file, dot ? dot + 1 : path);
