@@ -76,7 +76,16 @@ expect_rc 1 "watchdog" "$AX" run "$SRC/configs/default.cfg" -s 'sim.max_time_us=
 expect_err "watchdog: simulated time reached the limit of 1.000 us" "watchdog message"
 [ ! -f w.h5 ] && ok "watchdog leaves no results file" || bad "watchdog left a file"
 
-# 6. bad command lines
+# 6. the bundled SCALE-Sim-shaped system: ResNet-50 (54 layers) on 32x32 os
+# with ideal memory takes SCALE-Sim v2's total, 4,434,168 cycles at 1 GHz
+# (tests/reference/scalesim/README.md)
+expect_rc 0 "scalesim-32x32-os" "$AX" run "$SRC/configs/scalesim-32x32-os.cfg" -o s.h5
+grep -q "^sim_time_ps=4434168000$" out.txt && ok "ResNet-50 os 32x32 = SCALE-Sim's 4,434,168 cycles" || bad "ResNet-50 total: $(grep sim_time_ps out.txt)"
+grep -q "^ops=54$" out.txt && ok "54 layers" || bad "layer count"
+expect_rc 0 "tpu-128x128-ws" "$AX" run "$SRC/configs/tpu-128x128-ws.cfg" -o tpu.h5
+grep -q "^ops=54$" out.txt && ok "tpu: 54 layers" || bad "tpu: layer count"
+
+# 7. bad command lines
 expect_rc 2 "no command" "$AX"
 expect_rc 2 "unknown command" "$AX" frobnicate
 expect_err "axsim: unknown command 'frobnicate'" "unknown command message"
