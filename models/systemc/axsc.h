@@ -86,6 +86,48 @@ uint64_t axsc_ring_count(const axsc_ring *r);
 int axsc_ring_bench(unsigned ncomp, uint64_t nevents, double *events_per_s,
                     char *err, size_t errlen);
 
+/* ---- hosting a SystemC TLM-2.0 target ------------------------------------- */
+
+/* A SystemC module from the shim's registry, driven by an initiator that
+ * turns requests into TLM-2.0 b_transport calls. */
+typedef struct axsc_target axsc_target;
+
+/* Called from inside the SystemC kernel (so at SystemC's current time,
+ * which the caller keeps equal to its own) when b_transport of request
+ * `id` has returned: the answer is due at due_ps = return time + the
+ * annotated delay. status is AXSC_OK, or AXSC_ESYSTEMC with the TLM
+ * response text in msg. It must not call back into the shim's run
+ * functions. */
+typedef void (*axsc_done_fn)(void *ctx, uint64_t id, uint64_t due_ps, int status,
+                             const char *msg);
+
+/* Number of SystemC modules the shim can host, and the name of the i-th
+ * (NULL past the end). */
+size_t axsc_module_count(void);
+const char *axsc_module_name(size_t i);
+/* Build module `module` (named after inst) with its parameters given as
+ * nkv key/value pairs (each one the module declares is required, no
+ * others), an initiator bound to it, and the completion callback. Only
+ * before the kernel starts. NULL on error (message in err). */
+axsc_target *axsc_target_new(const char *inst, const char *module, size_t nkv,
+                             const char *const *keys, const double *vals,
+                             axsc_done_fn done, void *ctx, char *err, size_t errlen);
+/* Queue a request for b_transport at SystemC's current time; it is sent
+ * in the next delta cycle, so run the kernel through now afterwards
+ * (axsc_run_through). bytes in [1, 2^32-1]. */
+int axsc_target_put(axsc_target *t, uint64_t id, uint64_t addr, uint64_t bytes, int write,
+                    char *err, size_t errlen);
+/* Requests of t put in whose b_transport has not returned yet. */
+uint64_t axsc_target_inflight(const axsc_target *t);
+/* The same over every target of this process (one kernel, one count). */
+uint64_t axsc_inflight(void);
+/* The i-th statistic the hosted module reports: 1 and name/value, or 0
+ * past the last. */
+int axsc_target_stat(const axsc_target *t, size_t i, const char **name, uint64_t *v);
+/* Free the wrapper; the SystemC modules stay with the kernel, which
+ * cannot take them out once it has run. */
+void axsc_target_free(axsc_target *t);
+
 #ifdef __cplusplus
 }
 #endif
