@@ -159,9 +159,11 @@ struct worker {
   std::vector<unsigned char> buf; // the payload's data, grown to the largest request
 };
 
-// Takes requests in arrival order and hands each to an idle worker (a new
-// one when all are busy), so every b_transport starts at the time its
-// request was put in, even while a blocking target holds others.
+// Requests go straight to an idle worker; when every worker is busy (a
+// blocking target holds them) they queue for the dispatcher thread, which
+// spawns a new worker. Each request's deltas are run before the next is
+// put in, so b_transports start in arrival order, each at the time its
+// request was put in.
 struct initiator : sc_core::sc_module {
   tlm_utils::simple_initiator_socket<initiator> sock;
   sc_core::sc_event kick;
@@ -325,10 +327,19 @@ extern "C" int axsc_target_put(axsc_target *t, uint64_t id, uint64_t addr, uint6
     return AXSC_EINVAL;
   }
   try {
-    t->init->q.push_back({id, addr, (uint32_t)bytes, write != 0});
-    t->init->inflight++;
+    initiator *in = t->init;
+    request r = {id, addr, (uint32_t)bytes, write != 0};
+    in->inflight++;
     g_inflight++;
-    t->init->kick.notify(sc_core::SC_ZERO_TIME);
+    if (!in->idle.empty()) { // straight to an idle worker: one thread switch
+      worker *w = in->idle.back();
+      in->idle.pop_back();
+      w->req = r;
+      w->go.notify(sc_core::SC_ZERO_TIME);
+    } else { // the dispatcher makes a new worker, from inside SystemC
+      in->q.push_back(r);
+      in->kick.notify(sc_core::SC_ZERO_TIME);
+    }
     return AXSC_OK;
   } catch (...) {
     return axsc_catch(err, errlen);
