@@ -147,6 +147,8 @@ void ax_dram_ctrl_free(ax_dram_ctrl *c);
 void ax_dram_ctrl_set_log(ax_dram_ctrl *c, FILE *f);
 /* Whether a request (read or write) would be taken now. */
 int ax_dram_ctrl_can_accept(const ax_dram_ctrl *c, int is_write);
+/* Free transaction slots for a read (is_write 0) or a write now. */
+int ax_dram_ctrl_room(const ax_dram_ctrl *c, int is_write);
 /* Take one request at cycle `cycle` (>= the controller's own; call
  * can_accept first). `tag` comes back through the done callback. */
 void ax_dram_ctrl_add(ax_dram_ctrl *c, uint64_t addr, int is_write, uint64_t tag, uint64_t cycle);
@@ -164,6 +166,10 @@ uint64_t ax_dram_ctrl_next_done(const ax_dram_ctrl *c);
 void ax_dram_ctrl_deliver(ax_dram_ctrl *c, uint64_t cycle, ax_dram_done_fn fn, void *ctx);
 /* Current cycle (the next one to simulate). */
 uint64_t ax_dram_ctrl_now(const ax_dram_ctrl *c);
+/* Whether the controller has work besides refresh: requests not answered,
+ * commands queued, or transactions that can move (a write buffer below its
+ * drain threshold with no read waiting is not work). */
+int ax_dram_ctrl_busy(const ax_dram_ctrl *c);
 /* Requests inside the controller (queued or waiting for data). */
 uint64_t ax_dram_ctrl_pending(const ax_dram_ctrl *c);
 /* Statistics so far. */
@@ -213,6 +219,25 @@ typedef struct ax_dram_result {
  * after its cycle and when its channel's queue has room; run until every
  * request is answered. AX_OK or AX_EINVAL (err says why). */
 int ax_dram_run(ax_dram_sys *s, ax_dram_src_fn src, void *ctx, ax_dram_result *out, char *err, size_t errlen);
+/* Sum the channels of s into out for a run whose last completion was at
+ * num_cycles - 1 (energy over [0, num_cycles)); requests as offered. */
+void ax_dram_sys_result(const ax_dram_sys *s, uint64_t num_cycles, uint64_t requests, ax_dram_result *out);
+
+/* One named statistic of a result: DRAMsim3's name, value, unit, and
+ * decimals to print (0: an integer count). */
+typedef struct ax_dram_stat_row {
+  const char *name;
+  double value;
+  const char *unit;
+  int decimals;
+} ax_dram_stat_row;
+
+#define AX_DRAM_STAT_ROWS 32
+/* The statistics of a result with DRAMsim3's names (the one list that
+ * dramtrace prints, writes to HDF5 and the `dram` component reports).
+ * Fills out[AX_DRAM_STAT_ROWS]; returns how many rows. */
+int ax_dram_result_rows(const ax_dram_cfg *cfg, const ax_dram_result *r, ax_dram_stat_row *out);
+
 /* A stream reading a DRAMsim3 trace file ("0xADDR READ|WRITE CYCLE" lines,
  * plain or gzip): open with ax_dram_trace_open, read with ax_dram_trace_next. */
 typedef struct ax_dram_trace ax_dram_trace;

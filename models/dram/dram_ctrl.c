@@ -106,6 +106,7 @@ struct ax_dram_ctrl {
   cmdq *q;
   uint64_t *lb;                /* per queue: no command of it is ready before lb */
   int nq, qidx;
+  int ncmd;                    /* commands in all command queues */
   int ref_lo, ref_hi;          /* queues a pending refresh holds back: [lo, hi) */
   tqueue rq, wq;
   int write_draining, sched_idle;
@@ -531,6 +532,7 @@ static int issue_from_queues(ax_dram_ctrl *c, int first_col) {
     if (is_col) { /* the command leaves its queue */
       memmove(&q->e[i], &q->e[i + 1], (size_t)(q->n - i - 1) * sizeof *q->e);
       q->n--;
+      c->ncmd--;
       c->sched_idle = 0;
     }
     issue_bank(c, kind, e.ra, e.bg, e.ba, e.row, e.col, e.addr);
@@ -653,6 +655,7 @@ static void schedule_transaction(ax_dram_ctrl *c) {
     q->e[q->n++] = (qent){.addr = t->addr, .row = a.ro, .col = a.co, .bg = (uint16_t)a.bg, .ba = (uint16_t)a.ba,
                           .ra = (uint16_t)a.ra, .cmd = (uint8_t)cmd};
     c->lb[t->qi] = 0;
+    c->ncmd++;
     memmove(&tq->e[i], &tq->e[i + 1], (size_t)(tq->n - i - 1) * sizeof *tq->e);
     tq->n--;
     return;
@@ -664,6 +667,12 @@ static void schedule_transaction(ax_dram_ctrl *c) {
 int ax_dram_ctrl_can_accept(const ax_dram_ctrl *c, int is_write) {
   if (c->cfg->unified_queue) return c->rq.n < c->rq.cap;
   return is_write ? c->wq.n < c->cfg->trans_queue_size : c->rq.n < c->cfg->trans_queue_size;
+}
+
+/* Free transaction slots for a read or a write now. */
+int ax_dram_ctrl_room(const ax_dram_ctrl *c, int is_write) {
+  if (c->cfg->unified_queue) return c->rq.cap - c->rq.n;
+  return c->cfg->trans_queue_size - (is_write ? c->wq.n : c->rq.n);
 }
 
 /* Take one request at cycle `cycle`. */
@@ -768,6 +777,11 @@ void ax_dram_ctrl_deliver(ax_dram_ctrl *c, uint64_t cycle, ax_dram_done_fn fn, v
 
 /* Current cycle (the next one to simulate). */
 uint64_t ax_dram_ctrl_now(const ax_dram_ctrl *c) { return c->clk; }
+
+/* Whether the controller has work besides refresh. */
+int ax_dram_ctrl_busy(const ax_dram_ctrl *c) {
+  return c->npending || c->ncmd || (!c->sched_idle && (c->rq.n || c->wq.n));
+}
 
 /* Requests inside the controller (queued or waiting for data). */
 uint64_t ax_dram_ctrl_pending(const ax_dram_ctrl *c) { return c->npending; }

@@ -121,16 +121,22 @@ int ax_dram_run(ax_dram_sys *s, ax_dram_src_fn src, void *ctx, ax_dram_result *o
         ax_dram_ctrl_cycle(c, now);
         nx[i] = ax_dram_ctrl_next(c);
       }
-      if (ax_dram_ctrl_pending(c)) {
-        uint64_t b = ax_dram_ctrl_next_done(c);
+      int pend = ax_dram_ctrl_pending(c) != 0;
+      uint64_t b = AX_DRAM_NEVER;
+      if (pend) {
+        b = ax_dram_ctrl_next_done(c);
         if (b <= now) {
           ax_dram_ctrl_deliver(c, now, on_done, &rc);
           b = ax_dram_ctrl_next_done(c);
-          if (!ax_dram_ctrl_pending(c)) continue;
+          pend = ax_dram_ctrl_pending(c) != 0;
         }
+      }
+      if (pend) {
         busy = 1;
         if (nx[i] < next) next = nx[i];
         if (b < next) next = b;
+      } else if ((have || ax_dram_ctrl_busy(c)) && nx[i] < next) {
+        next = nx[i]; /* an idle channel still drains writes and refreshes on time while the trace goes on */
       }
     }
     if (have) {
@@ -149,16 +155,22 @@ int ax_dram_run(ax_dram_sys *s, ax_dram_src_fn src, void *ctx, ax_dram_result *o
   }
   free(nx);
   s->now = now;
+  ax_dram_sys_result(s, rc.last_done + 1, requests, out);
+  return AX_OK;
+}
+
+/* Sum the channels of s into out for a run ending at num_cycles. */
+void ax_dram_sys_result(const ax_dram_sys *s, uint64_t num_cycles, uint64_t requests, ax_dram_result *out) {
+  int nch = s->cfg.channels;
   memset(out, 0, sizeof *out);
   out->requests = requests;
-  out->num_cycles = rc.last_done + 1;
+  out->num_cycles = num_cycles;
   for (int i = 0; i < nch; i++) {
     const ax_dram_stats *st = ax_dram_ctrl_stats(s->ch[i]);
     uint64_t *a = &out->st.num_reads_done;
     const uint64_t *b = &st->num_reads_done;
     size_t n = offsetof(ax_dram_stats, rank_active_cycles) / sizeof(uint64_t);
     for (size_t k = 0; k < n; k++) a[k] += b[k];
-    if (st->read_latency_max > out->st.read_latency_max) out->st.read_latency_max = st->read_latency_max;
     ax_dram_energy e = ax_dram_ctrl_energy(s->ch[i], out->num_cycles);
     out->en.act += e.act; out->en.read += e.read; out->en.write += e.write; out->en.ref += e.ref;
     out->en.refb += e.refb; out->en.act_stb += e.act_stb; out->en.pre_stb += e.pre_stb; out->en.total += e.total;
@@ -169,6 +181,40 @@ int ax_dram_run(ax_dram_sys *s, ax_dram_src_fn src, void *ctx, ax_dram_result *o
       out->st.read_latency_max = ax_dram_ctrl_stats(s->ch[i])->read_latency_max;
   out->bytes = (out->st.num_reads_done + out->st.num_writes_done) * (uint64_t)s->cfg.request_bytes;
   out->average_read_latency = out->st.num_reads_done ? (double)out->st.read_latency_sum / out->st.num_reads_done : 0;
-  out->average_bandwidth = (double)out->bytes / (out->num_cycles * s->cfg.tCK_ns);
-  return AX_OK;
+  out->average_bandwidth = out->num_cycles ? (double)out->bytes / (out->num_cycles * s->cfg.tCK_ns) : 0;
+}
+
+/* The statistics of a result with DRAMsim3's names. */
+int ax_dram_result_rows(const ax_dram_cfg *cfg, const ax_dram_result *r, ax_dram_stat_row *out) {
+  const ax_dram_stats *s = &r->st;
+  int n = 0;
+#define ROW(nm, v, u, d) out[n++] = (ax_dram_stat_row){nm, (double)(v), u, d}
+  ROW("num_cycles", r->num_cycles, "cycles", 0);
+  ROW("num_reads_done", s->num_reads_done, "reqs", 0);
+  ROW("num_writes_done", s->num_writes_done, "reqs", 0);
+  ROW("average_read_latency", r->average_read_latency, "cycles", 3);
+  ROW("max_read_latency", s->read_latency_max, "cycles", 0);
+  ROW("num_act_cmds", s->num_act_cmds, "cmds", 0);
+  ROW("num_pre_cmds", s->num_pre_cmds, "cmds", 0);
+  ROW("num_read_cmds", s->num_read_cmds, "cmds", 0);
+  ROW("num_write_cmds", s->num_write_cmds, "cmds", 0);
+  ROW("num_read_row_hits", s->num_read_row_hits, "cmds", 0);
+  ROW("num_write_row_hits", s->num_write_row_hits, "cmds", 0);
+  ROW("num_ondemand_pres", s->num_ondemand_pres, "cmds", 0);
+  ROW("num_ref_cmds", s->num_ref_cmds, "cmds", 0);
+  ROW("num_refb_cmds", s->num_refb_cmds, "cmds", 0);
+  ROW("hbm_dual_cmds", s->hbm_dual_cmds, "cmds", 0);
+  ROW("num_write_buf_hits", s->num_write_buf_hits, "reqs", 0);
+  ROW("act_energy", r->en.act, "pJ", 1);
+  ROW("read_energy", r->en.read, "pJ", 1);
+  ROW("write_energy", r->en.write, "pJ", 1);
+  ROW("ref_energy", r->en.ref, "pJ", 1);
+  ROW("refb_energy", r->en.refb, "pJ", 1);
+  ROW("act_stb_energy", r->en.act_stb, "pJ", 1);
+  ROW("pre_stb_energy", r->en.pre_stb, "pJ", 1);
+  ROW("total_energy", r->en.total, "pJ", 1);
+  ROW("average_power", r->num_cycles ? r->en.total / (r->num_cycles * cfg->tCK_ns) : 0.0, "mW", 3);
+  ROW("average_bandwidth", r->average_bandwidth, "GB/s", 4);
+#undef ROW
+  return n;
 }

@@ -40,28 +40,14 @@ static int load_cfg(ax_dram_cfg *cfg, const char *name, char *err, size_t errlen
 
 /* Print a run's results as key=value lines. */
 static void print_result(FILE *f, const ax_dram_cfg *cfg, const ax_dram_result *r, double wall) {
-  const ax_dram_stats *s = &r->st;
   fprintf(f, "config=%s\nprotocol=%s\nchannels=%d\nranks=%d\n", cfg->name, cfg->std->name, cfg->channels, cfg->ranks);
   fprintf(f, "tCK_ns=%.4f\nrequest_bytes=%d\n", cfg->tCK_ns, cfg->request_bytes);
-  fprintf(f, "num_cycles=%llu\n", (unsigned long long)r->num_cycles);
-  fprintf(f, "num_reads_done=%llu\nnum_writes_done=%llu\n", (unsigned long long)s->num_reads_done,
-          (unsigned long long)s->num_writes_done);
-  fprintf(f, "average_read_latency=%.3f\nmax_read_latency=%llu\n", r->average_read_latency,
-          (unsigned long long)s->read_latency_max);
-  fprintf(f, "num_act_cmds=%llu\nnum_pre_cmds=%llu\nnum_read_cmds=%llu\nnum_write_cmds=%llu\n",
-          (unsigned long long)s->num_act_cmds, (unsigned long long)s->num_pre_cmds,
-          (unsigned long long)s->num_read_cmds, (unsigned long long)s->num_write_cmds);
-  fprintf(f, "num_read_row_hits=%llu\nnum_write_row_hits=%llu\nnum_ondemand_pres=%llu\n",
-          (unsigned long long)s->num_read_row_hits, (unsigned long long)s->num_write_row_hits,
-          (unsigned long long)s->num_ondemand_pres);
-  fprintf(f, "num_ref_cmds=%llu\nnum_refb_cmds=%llu\nhbm_dual_cmds=%llu\nnum_write_buf_hits=%llu\n",
-          (unsigned long long)s->num_ref_cmds, (unsigned long long)s->num_refb_cmds,
-          (unsigned long long)s->hbm_dual_cmds, (unsigned long long)s->num_write_buf_hits);
-  fprintf(f, "act_energy=%.1f\nread_energy=%.1f\nwrite_energy=%.1f\nref_energy=%.1f\n", r->en.act, r->en.read,
-          r->en.write, r->en.ref);
-  fprintf(f, "act_stb_energy=%.1f\npre_stb_energy=%.1f\ntotal_energy=%.1f\n", r->en.act_stb, r->en.pre_stb, r->en.total);
-  fprintf(f, "average_power=%.3f\n", r->num_cycles ? r->en.total / (r->num_cycles * cfg->tCK_ns) : 0.0);
-  fprintf(f, "average_bandwidth=%.4f\n", r->average_bandwidth);
+  ax_dram_stat_row rows[AX_DRAM_STAT_ROWS];
+  int n = ax_dram_result_rows(cfg, r, rows);
+  for (int i = 0; i < n; i++) {
+    if (rows[i].decimals) fprintf(f, "%s=%.*f\n", rows[i].name, rows[i].decimals, rows[i].value);
+    else fprintf(f, "%s=%.0f\n", rows[i].name, rows[i].value);
+  }
   fprintf(f, "sim_wall_s=%.3f\nrequests_per_wall_s=%.0f\n", wall, wall > 0 ? r->requests / wall : 0.0);
 }
 
