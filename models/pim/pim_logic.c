@@ -1,0 +1,123 @@
+/*
+ * pim_logic.c - the `roofline` component: a compute unit behind a memory
+ * interface of fixed bandwidth, timed by the roofline of each op:
+ *   time = latency + max(bytes / bandwidth, ops / peak)
+ * with bytes and ops from pim_opb.c (each weight or KV byte read once).
+ * As Duplex's logic-die PIM: compute units on the HBM logic die reading
+ * the DRAM dies over the TSVs at `bandwidth_gbps` (several times the
+ * external bus), modest peak. As the xPU (GPU / NPU) of a baseline: the
+ * external memory bandwidth and a high peak. One event per op.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "axsim/axsim.h"
+#include "pim_opb.h"
+
+typedef struct roof {
+  double ps_per_byte, ps_per_op, pj_byte, pj_op;
+  ax_time_t latency;
+  ax_port *ctl;
+  const ax_op *op;
+  int reply_pending;
+  uint64_t ops, bytes, flops, mem_bound;
+  ax_time_t busy;
+  char why[128];
+} roof;
+
+static int roof_init(ax_component *c, char *err, size_t errlen) {
+  (void)err, (void)errlen;
+  roof *r = calloc(1, sizeof *r);
+  if (!r) return AX_ENOMEM;
+  r->ps_per_byte = 1000.0 / ax_param_float(c, "bandwidth_gbps");
+  r->ps_per_op = 1000.0 / ax_param_float(c, "peak_gops");
+  r->latency = (ax_time_t)(ax_param_float(c, "latency_ns") * 1000.0 + 0.5);
+  r->pj_byte = ax_param_float(c, "pj_per_byte");
+  r->pj_op = ax_param_float(c, "pj_per_op");
+  r->ctl = ax_comp_port(c, "ctl");
+  ax_comp_set_priv(c, r);
+  return AX_OK;
+}
+
+static void reply(ax_component *c, uint64_t arg) {
+  (void)arg;
+  roof *r = ax_comp_priv(c);
+  ax_msg m = {.kind = AX_MSG_DONE, .op = r->op};
+  if (ax_port_send(r->ctl, &m) == AX_EAGAIN) {
+    r->reply_pending = 1;
+    return;
+  }
+  r->reply_pending = 0;
+  r->op = NULL;
+}
+
+static int roof_recv(ax_component *c, ax_port *p, const ax_msg *m) {
+  roof *r = ax_comp_priv(c);
+  if (m->kind != AX_MSG_OP || !m->op || r->op) {
+    ax_fail(ax_comp_sim(c), "%s: unexpected message kind %d on port %s%s", ax_comp_name(c), m->kind, ax_port_name(p),
+            r->op ? " while busy" : "");
+    return AX_OK;
+  }
+  const ax_op *op = m->op;
+  r->op = op;
+  uint64_t by = ax_pim_op_bytes(op), macs = ax_op_macs(op);
+  uint64_t ops = macs ? 2 * macs : (op->elems ? op->elems : by);
+  double tm = (double)by * r->ps_per_byte, tc = (double)ops * r->ps_per_op;
+  ax_time_t d = r->latency + (ax_time_t)((tm > tc ? tm : tc) + 0.5);
+  if (tm > tc) r->mem_bound++;
+  r->ops++, r->bytes += by, r->flops += ops, r->busy += d;
+  ax_energy(c, op->id, "byte", by, r->pj_byte);
+  ax_energy(c, op->id, "op", ops, r->pj_op);
+  ax_op_account(c, op->id, macs, AX_LVL_DRAM, by);
+  ax_schedule(c, d, reply, 0);
+  return AX_OK;
+}
+
+static void roof_ready(ax_component *c, ax_port *p) {
+  roof *r = ax_comp_priv(c);
+  if (p == r->ctl && r->reply_pending) reply(c, 0);
+}
+
+static const char *roof_waiting(ax_component *c) {
+  roof *r = ax_comp_priv(c);
+  if (!r->op) return NULL;
+  snprintf(r->why, sizeof r->why, "op '%s' running", r->op->name);
+  return r->why;
+}
+
+static void roof_stats(ax_component *c, ax_stats *s) {
+  roof *r = ax_comp_priv(c);
+  ax_stat_u64(s, "ops", r->ops, "ops");
+  ax_stat_u64(s, "bytes", r->bytes, "bytes");
+  ax_stat_u64(s, "flops", r->flops, "ops");
+  ax_stat_u64(s, "memory_bound_ops", r->mem_bound, "ops");
+  ax_stat_f64(s, "busy_ns", (double)r->busy / 1000.0, "ns");
+}
+
+static void roof_destroy(ax_component *c) { free(ax_comp_priv(c)); }
+
+static const ax_param_def roof_params[] = {
+    {"bandwidth_gbps", AX_P_FLOAT, "819.2", 1e-3, 1e9, NULL,
+     "memory bandwidth in GB/s (819.2: one HBM3 stack, 1024 pins x 6.4 Gb/s, JESD238A)"},
+    {"peak_gops", AX_P_FLOAT, "4096", 1e-3, 1e12, NULL, "peak operations per ns (2 per MAC)"},
+    {"latency_ns", AX_P_FLOAT, "0", 0, 1e9, NULL, "fixed start-up per op (kernel launch, pipeline fill)"},
+    {"pj_per_byte", AX_P_FLOAT, "31.2", 0, 1e6, NULL,
+     "energy per byte from memory (3.9 pJ/bit: HBM2 access + I/O, O'Connor et al. MICRO 2017)"},
+    {"pj_per_op", AX_P_FLOAT, "0.75", 0, 1e6, NULL, "energy per operation (half an fp16 MAC, Horowitz ISSCC 2014)"},
+    {NULL, 0, NULL, 0, 0, NULL, NULL}};
+
+static const ax_port_def roof_ports[] = {{"ctl", "OP in, DONE out"}, {NULL, NULL}};
+
+const ax_model ax_model_roofline = {
+    .abi = AX_ABI_VERSION,
+    .name = "roofline",
+    .doc = "compute behind a fixed-bandwidth memory, timed per op by its roofline (logic-die PIM, xPU baselines)",
+    .params = roof_params,
+    .ports = roof_ports,
+    .init = roof_init,
+    .recv = roof_recv,
+    .ready = roof_ready,
+    .waiting = roof_waiting,
+    .stats = roof_stats,
+    .destroy = roof_destroy,
+};
