@@ -85,7 +85,19 @@ grep -q "^ops=54$" out.txt && ok "54 layers" || bad "layer count"
 expect_rc 0 "tpu-128x128-ws" "$AX" run "$SRC/configs/tpu-128x128-ws.cfg" -o tpu.h5
 grep -q "^ops=54$" out.txt && ok "tpu: 54 layers" || bad "tpu: layer count"
 
-# 7. bad command lines
+# 7. the native memory and its SystemC twin give the same results
+if "$AX" models systemc >/dev/null 2>&1; then
+  expect_rc 0 "native-memory" "$AX" run "$SRC/configs/examples/native-memory.cfg" -o nat.h5
+  expect_rc 0 "systemc-memory" "$AX" run "$SRC/configs/examples/systemc-memory.cfg" -o sc.h5
+  for ds in layers energy; do
+    h5dump -d /$ds nat.h5 | tail -n +2 >a.txt; h5dump -d /$ds sc.h5 | tail -n +2 >b.txt
+    cmp -s a.txt b.txt && ok "/$ds native = SystemC" || bad "/$ds native != SystemC"
+  done
+else
+  echo "skip: axsim built without SystemC"
+fi
+
+# 8. bad command lines
 expect_rc 2 "no command" "$AX"
 expect_rc 2 "unknown command" "$AX" frobnicate
 expect_err "axsim: unknown command 'frobnicate'" "unknown command message"
