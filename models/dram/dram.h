@@ -219,9 +219,10 @@ typedef struct ax_dram_result {
  * after its cycle and when its channel's queue has room; run until every
  * request is answered. AX_OK or AX_EINVAL (err says why). */
 int ax_dram_run(ax_dram_sys *s, ax_dram_src_fn src, void *ctx, ax_dram_result *out, char *err, size_t errlen);
-/* Sum the channels of s into out for a run whose last completion was at
- * num_cycles - 1 (energy over [0, num_cycles)); requests as offered. */
-void ax_dram_sys_result(const ax_dram_sys *s, uint64_t num_cycles, uint64_t requests, ax_dram_result *out);
+/* Sum channel ch of s (-1: every channel) into out for a run whose last
+ * completion was at num_cycles - 1 (energy over [0, num_cycles));
+ * requests as offered. */
+void ax_dram_sys_result(const ax_dram_sys *s, int ch, uint64_t num_cycles, uint64_t requests, ax_dram_result *out);
 
 /* One named statistic of a result: DRAMsim3's name, value, unit, and
  * decimals to print (0: an integer count). */

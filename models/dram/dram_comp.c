@@ -314,7 +314,7 @@ static void dram_ready(ax_component *c, ax_port *p) {
 /* ---- energy and statistics -------------------------------------------------------- */
 
 static void result_now(dcomp *d, ax_dram_result *r) {
-  ax_dram_sys_result(&d->sys, d->requests ? d->last_done + 1 : 0, d->requests, r);
+  ax_dram_sys_result(&d->sys, -1, d->requests ? d->last_done + 1 : 0, d->requests, r);
 }
 
 static void charge(dcomp *d, const char *action, uint64_t n_now, uint64_t n_was, double e_now, double e_was) {

@@ -155,17 +155,17 @@ int ax_dram_run(ax_dram_sys *s, ax_dram_src_fn src, void *ctx, ax_dram_result *o
   }
   free(nx);
   s->now = now;
-  ax_dram_sys_result(s, rc.last_done + 1, requests, out);
+  ax_dram_sys_result(s, -1, rc.last_done + 1, requests, out);
   return AX_OK;
 }
 
-/* Sum the channels of s into out for a run ending at num_cycles. */
-void ax_dram_sys_result(const ax_dram_sys *s, uint64_t num_cycles, uint64_t requests, ax_dram_result *out) {
-  int nch = s->cfg.channels;
+/* Sum channel ch of s (-1: all) into out for a run ending at num_cycles. */
+void ax_dram_sys_result(const ax_dram_sys *s, int ch, uint64_t num_cycles, uint64_t requests, ax_dram_result *out) {
+  int lo = ch < 0 ? 0 : ch, nch = ch < 0 ? s->cfg.channels : ch + 1;
   memset(out, 0, sizeof *out);
   out->requests = requests;
   out->num_cycles = num_cycles;
-  for (int i = 0; i < nch; i++) {
+  for (int i = lo; i < nch; i++) {
     const ax_dram_stats *st = ax_dram_ctrl_stats(s->ch[i]);
     uint64_t *a = &out->st.num_reads_done;
     const uint64_t *b = &st->num_reads_done;
@@ -176,7 +176,7 @@ void ax_dram_sys_result(const ax_dram_sys *s, uint64_t num_cycles, uint64_t requ
     out->en.refb += e.refb; out->en.act_stb += e.act_stb; out->en.pre_stb += e.pre_stb; out->en.total += e.total;
   }
   out->st.read_latency_max = 0;
-  for (int i = 0; i < nch; i++)
+  for (int i = lo; i < nch; i++)
     if (ax_dram_ctrl_stats(s->ch[i])->read_latency_max > out->st.read_latency_max)
       out->st.read_latency_max = ax_dram_ctrl_stats(s->ch[i])->read_latency_max;
   out->bytes = (out->st.num_reads_done + out->st.num_writes_done) * (uint64_t)s->cfg.request_bytes;
