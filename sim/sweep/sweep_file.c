@@ -68,6 +68,10 @@ static int fail_at(ctx *x, const config_setting_t *st, const char *fmt, ...) {
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
   path_of(st, path, sizeof path);
+  if (!config_setting_parent(st)) { /* the root: a setting is missing from the file */
+    ax_errf(x->err, x->errlen, "%s: %s", x->sw->file, msg);
+    return AX_EINVAL;
+  }
   const char *f = config_setting_source_file(st);
   ax_errf(x->err, x->errlen, "%s:%d: setting '%s': %s", f ? f : x->sw->file,
           (int)config_setting_source_line(st), path, msg);
