@@ -210,12 +210,15 @@ static int parse_place(npu *n, const char *s, char *err, size_t errlen)
   return 0;
 }
 
-/* Tier of an op's weights (w) or activations: by name, then kind, then *;
+/* Tier of an op's weights (w) or activations: by name (with or without the
+ * trace prefix), then kind, then *;
  * a ".w" entry wins for weights at each level. */
 static int tier_of(npu *n, const ax_op *op, int w)
 {
-  const char *keys[3] = {op->name, ax_op_kind_name(op->kind), "*"};
-  for (int k = 0; k < 3; k++) {
+  /* with several traces the host prefixes names ("net/conv1"): try both */
+  const char *slash = strrchr(op->name, '/');
+  const char *keys[4] = {op->name, slash ? slash + 1 : op->name, ax_op_kind_name(op->kind), "*"};
+  for (int k = 0; k < 4; k++) {
     char wk[AX_NAME_MAX + 4];
     snprintf(wk, sizeof wk, "%s.w", keys[k]);
     if (w)
