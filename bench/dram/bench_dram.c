@@ -4,7 +4,7 @@
  * sequential (64 B stride), offered one per cycle as in the reference
  * traces. Generated in memory, so no file parsing is timed. Prints
  * requests per wall second; DRAMsim3 does 0.17-0.22 M/s on these.
- *   usage: bench_dram [N]     (default 1000000)
+ *   usage: bench_dram [N [random|sequential]]   (default 1000000, both)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +37,9 @@ int main(int argc, char **argv) {
     fprintf(stderr, "%s\n", err);
     return 1;
   }
+  const char *only = argc > 2 ? argv[2] : "";
   for (int random = 1; random >= 0; random--) {
+    if ((*only == 'r' && !random) || (*only == 's' && random)) continue;
     ax_dram_sys s;
     if (ax_dram_sys_init(&s, &cfg) != AX_OK) return 1;
     gen g = {0, n, 12345, random};

@@ -92,9 +92,20 @@ typedef struct win {           /* the last `len` issue cycles of a windowed rule
   uint8_t next;
 } win;
 
+typedef struct ulat {          /* one merged rule: next command, cycles */
+  uint8_t next;
+  int32_t cycles;
+} ulat;
+
 struct ax_dram_ctrl {
   const ax_dram_cfg *cfg;
   const ax_dram_timing *tm;
+  /* the compiled rules per (prev command, scope), one entry per next
+   * command (the largest latency of its rules), windows apart */
+  ulat ul[AX_DRAM_CMD_N][AX_DRAM_SC_N][AX_DRAM_CMD_N];
+  uint8_t nul[AX_DRAM_CMD_N][AX_DRAM_SC_N];
+  uint8_t win_next[AX_DRAM_CMD_N];   /* bit w: window w limits this command */
+  uint8_t win_prev[AX_DRAM_CMD_N];   /* bit w: this command counts in window w */
   int ch, nranks, nbg, nbpg, nbanks;
   uint64_t clk;
   bank_st *bank;               /* [rank][bg][bank] */
@@ -105,6 +116,13 @@ struct ax_dram_ctrl {
   /* queues */
   cmdq *q;
   uint64_t *lb;                /* per queue: no command of it is ready before lb */
+  uint64_t *cand;              /* bit per queue: lb <= clk (worth a look now) */
+  int ncw;                     /* words of a queue bitmask */
+  uint64_t *wheel;             /* [64][ncw]: queues whose lb is that cycle (mod 64) */
+  uint64_t slotmask;           /* bit per wheel slot: not empty */
+  uint64_t wheel_base;         /* slots hold cycles [wheel_base, wheel_base + 64) */
+  uint64_t *far;               /* queues whose lb was beyond the wheel */
+  uint64_t far_min;            /* <= lb of every queue in far */
   int nq, qidx;
   int ncmd;                    /* commands in all command queues */
   int ref_lo, ref_hi;          /* queues a pending refresh holds back: [lo, hi) */
@@ -244,6 +262,20 @@ ax_dram_ctrl *ax_dram_ctrl_new(const ax_dram_cfg *cfg, const ax_dram_timing *t, 
     for (int sc = 0; sc < AX_DRAM_SC_N; sc++)
       for (int k = 0; k < t->n[p][sc]; k++)
         if (t->lat[p][sc][k].window && c->nwin < 8) c->winlat[c->nwin++] = &t->lat[p][sc][k];
+  for (int p = 0; p < AX_DRAM_CMD_N; p++)
+    for (int sc = 0; sc < AX_DRAM_SC_N; sc++)
+      for (int k = 0; k < t->n[p][sc]; k++) {
+        const ax_dram_lat *l = &t->lat[p][sc][k];
+        if (l->window) {
+          for (int w = 0; w < c->nwin; w++)
+            if (c->winlat[w] == l) { c->win_prev[p] |= (uint8_t)(1u << w); c->win_next[l->next] |= (uint8_t)(1u << w); }
+          continue;
+        }
+        int j = 0;
+        while (j < c->nul[p][sc] && c->ul[p][sc][j].next != l->next) j++;
+        if (j == c->nul[p][sc]) c->ul[p][sc][c->nul[p][sc]++] = (ulat){l->next, l->cycles};
+        else if (l->cycles > c->ul[p][sc][j].cycles) c->ul[p][sc][j].cycles = l->cycles;
+      }
   c->win = calloc((size_t)(c->nranks * (c->nwin ? c->nwin : 1)), sizeof *c->win);
   for (int r = 0; c->win && r < c->nranks; r++)
     for (int w = 0; w < c->nwin; w++) {
@@ -257,7 +289,12 @@ ax_dram_ctrl *ax_dram_ctrl_new(const ax_dram_cfg *cfg, const ax_dram_timing *t, 
   c->nq = cfg->queue_structure == AX_DRAM_QUEUE_PER_RANK ? c->nranks : nb;
   c->q = calloc((size_t)c->nq, sizeof *c->q);
   c->lb = malloc((size_t)c->nq * sizeof *c->lb);
-  if (!c->lb) { ax_dram_ctrl_free(c); return NULL; }
+  c->ncw = (c->nq + 63) / 64;
+  c->cand = calloc((size_t)c->ncw, sizeof *c->cand);
+  c->far = calloc((size_t)c->ncw, sizeof *c->far);
+  c->wheel = calloc((size_t)c->ncw * 64, sizeof *c->wheel);
+  c->far_min = NEVER;
+  if (!c->lb || !c->cand || !c->far || !c->wheel) { ax_dram_ctrl_free(c); return NULL; }
   for (int i = 0; c->q && i < c->nq; i++) {
     c->q[i].e = malloc((size_t)cfg->cmd_queue_size * sizeof(qent));
     c->lb[i] = NEVER;
@@ -295,7 +332,7 @@ void ax_dram_ctrl_free(ax_dram_ctrl *c) {
     for (int i = 0; i < c->nranks * c->nwin; i++) free(c->win[i].ring);
   if (c->q)
     for (int i = 0; i < c->nq; i++) free(c->q[i].e);
-  free(c->q); free(c->lb); free(c->win); free(c->bank); free(c->bg); free(c->rank);
+  free(c->q); free(c->lb); free(c->cand); free(c->far); free(c->wheel); free(c->win); free(c->bank); free(c->bg); free(c->rank);
   free(c->open_banks); free(c->active_since); free(c->st.rank_active_cycles);
   free(c->rq.e); free(c->wq.e); free(c->pool);
   free(c->rd.key); free(c->rd.val); free(c->wr.key); free(c->wr.val);
@@ -318,57 +355,153 @@ static inline int queue_of(const ax_dram_ctrl *c, int ra, int bg, int ba) {
 
 static inline uint64_t max64(uint64_t a, uint64_t b) { return a > b ? a : b; }
 
-/* Earliest cycle `cmd` may issue to bank (ra, bg, ba) under every rule. */
-static uint64_t ready_at(ax_dram_ctrl *c, int cmd, int ra, int bg, int ba) {
-  uint64_t t = max64(bank_at(c, ra, bg, ba)->t[cmd], max64(c->bg[ra * c->nbg + bg].t[cmd], c->rank[ra].t[cmd]));
-  for (int w = 0; w < c->nwin; w++) {
-    win *x = &c->win[ra * c->nwin + w];
-    if (x->next == cmd && x->n == x->len) t = max64(t, x->ring[x->head] + (uint64_t)x->cycles);
+/* ---- which queues to look at ----------------------------------------------------
+ * A queue is a candidate when its lower bound lb <= clk: its bit in cand is
+ * set. Bits are set when lb drops to 0 (its bank or its contents changed)
+ * and cleared when a look finds nothing ready (lb rises). A queue waiting
+ * for a future lb sits in a timing wheel of 64 one-cycle slots (or in `far`
+ * beyond it); each cycle merges the slots that came due into cand, so no
+ * cycle scans every queue. Entries made stale by a later lb_set are
+ * dropped when their slot comes due (lb is checked then). */
+
+static inline void cand_set(ax_dram_ctrl *c, int qi) { c->cand[qi >> 6] |= 1ull << (qi & 63); }
+static inline uint64_t rotl64(uint64_t x, unsigned s) { return (x << (s & 63)) | (x >> ((64 - s) & 63)); }
+static inline uint64_t rotr64(uint64_t x, unsigned s) { return (x >> (s & 63)) | (x << ((64 - s) & 63)); }
+
+/* Set queue qi's lower bound (during cycle clk, wheel advanced to it). */
+static inline void lb_set(ax_dram_ctrl *c, int qi, uint64_t v) {
+  c->lb[qi] = v;
+  uint64_t bit = 1ull << (qi & 63);
+  if (v <= c->clk) {
+    c->cand[qi >> 6] |= bit;
+    return;
+  }
+  c->cand[qi >> 6] &= ~bit;
+  if (v == NEVER) return;
+  if (v >= c->wheel_base && v - c->wheel_base < 64) {
+    unsigned sl = (unsigned)(v & 63);
+    c->wheel[sl * (unsigned)c->ncw + (unsigned)(qi >> 6)] |= bit;
+    c->slotmask |= 1ull << sl;
+  } else {
+    c->far[qi >> 6] |= bit;
+    if (v < c->far_min) c->far_min = v;
+  }
+}
+
+/* Queues of `far` that came due go to cand, those now within the wheel's
+ * reach to the wheel. */
+static void far_pull(ax_dram_ctrl *c) {
+  uint64_t fm = NEVER;
+  for (int w = 0; w < c->ncw; w++) {
+    uint64_t x = c->far[w];
+    c->far[w] = 0;
+    while (x) {
+      int qi = w * 64 + __builtin_ctzll(x);
+      x &= x - 1;
+      uint64_t v = c->lb[qi];
+      if (v <= c->clk) cand_set(c, qi);
+      else if (v == NEVER) continue;
+      else if (v - c->wheel_base < 64) lb_set(c, qi, v);
+      else {
+        c->far[w] |= 1ull << (qi & 63);
+        if (v < fm) fm = v;
+      }
+    }
+  }
+  c->far_min = fm;
+}
+
+/* Merge the wheel slots of cycles [wheel_base, clk] into cand. */
+static inline void wheel_advance(ax_dram_ctrl *c) {
+  uint64_t clk = c->clk;
+  if (clk < c->wheel_base) return;
+  uint64_t n = clk - c->wheel_base + 1;
+  uint64_t due = c->slotmask & (n >= 64 ? ~0ull : rotl64((1ull << n) - 1, (unsigned)(c->wheel_base & 63)));
+  c->slotmask &= ~due;
+  while (due) {
+    unsigned sl = (unsigned)__builtin_ctzll(due);
+    due &= due - 1;
+    uint64_t *wv = &c->wheel[sl * (unsigned)c->ncw];
+    for (int w = 0; w < c->ncw; w++) {
+      uint64_t x = wv[w];
+      wv[w] = 0;
+      while (x) {
+        int qi = w * 64 + __builtin_ctzll(x);
+        x &= x - 1;
+        if (c->lb[qi] <= clk) cand_set(c, qi);
+      }
+    }
+  }
+  c->wheel_base = clk + 1;
+  if (c->far_min <= clk + 64) far_pull(c);
+}
+
+/* A lower bound of the first cycle > clk at which a queue becomes a candidate. */
+static inline uint64_t wheel_next(const ax_dram_ctrl *c) {
+  uint64_t t = c->far_min;
+  if (c->slotmask) {
+    uint64_t d = (uint64_t)__builtin_ctzll(rotr64(c->slotmask, (unsigned)(c->wheel_base & 63)));
+    if (c->wheel_base + d < t) t = c->wheel_base + d;
   }
   return t;
 }
 
-static void bump(uint64_t *slot, uint64_t v) { if (v > *slot) *slot = v; }
+/* The first candidate in [from, to), -1 if none. */
+static inline int cand_next(const ax_dram_ctrl *c, int from, int to) {
+  while (from < to) {
+    int w = from >> 6;
+    uint64_t x = c->cand[w] & (~0ull << (from & 63));
+    if (x) {
+      int b = (w << 6) + __builtin_ctzll(x);
+      return b < to ? b : -1;
+    }
+    from = (w + 1) << 6;
+  }
+  return -1;
+}
+
+/* Earliest cycle `cmd` may issue to bank (ra, bg, ba) under every rule. */
+static inline uint64_t ready_at(ax_dram_ctrl *c, int cmd, int ra, int bg, int ba) {
+  uint64_t t = max64(bank_at(c, ra, bg, ba)->t[cmd], max64(c->bg[ra * c->nbg + bg].t[cmd], c->rank[ra].t[cmd]));
+  for (unsigned m = c->win_next[cmd]; m; m &= m - 1) {
+    win *x = &c->win[ra * c->nwin + __builtin_ctz(m)];
+    if (x->n == x->len) t = max64(t, x->ring[x->head] + (uint64_t)x->cycles);
+  }
+  return t;
+}
+
+static inline void bump(uint64_t *slot, uint64_t v) { if (v > *slot) *slot = v; }
+
+/* Bump the earliest-issue times tt[] by the rules l[0..n) of a command at clk. */
+static inline void bump_all(uint64_t *tt, const ulat *l, int n, uint64_t clk) {
+  for (int k = 0; k < n; k++) bump(&tt[l[k].next], clk + (uint64_t)l[k].cycles);
+}
 
 /* Apply the rules of command p issued at `clk` to (ra, bg, ba); bg/ba < 0
  * for rank-wide commands. */
 static void update_timing(ax_dram_ctrl *c, int p, int ra, int bg, int ba, uint64_t clk) {
-  const ax_dram_timing *t = c->tm;
-  for (int sc = 0; sc < AX_DRAM_SC_N; sc++) {
-    const ax_dram_lat *l = t->lat[p][sc];
-    for (int k = 0; k < t->n[p][sc]; k++) {
-      if (l[k].window) continue;
-      uint64_t v = clk + (uint64_t)l[k].cycles;
-      int q = l[k].next;
-      switch (sc) {
-      case AX_DRAM_SC_BANK:
-        if (bg >= 0) bump(&bank_at(c, ra, bg, ba)->t[q], v);
-        else
-          for (int i = 0; i < c->nbanks; i++) bump(&c->bank[ra * c->nbanks + i].t[q], v);
-        break;
-      case AX_DRAM_SC_BANKGROUP:
-        if (bg >= 0) bump(&c->bg[ra * c->nbg + bg].t[q], v);
-        else
-          for (int i = 0; i < c->nbg; i++) bump(&c->bg[ra * c->nbg + i].t[q], v);
-        break;
-      case AX_DRAM_SC_RANK: bump(&c->rank[ra].t[q], v); break;
-      case AX_DRAM_SC_OTHER_RANKS:
-        for (int r = 0; r < c->nranks; r++)
-          if (r != ra) bump(&c->rank[r].t[q], v);
-        break;
-      default:
-        for (int r = 0; r < c->nranks; r++) bump(&c->rank[r].t[q], v);
-      }
-    }
+  int n;
+  const ulat *l;
+  if ((n = c->nul[p][AX_DRAM_SC_BANK])) {
+    l = c->ul[p][AX_DRAM_SC_BANK];
+    if (bg >= 0) bump_all(bank_at(c, ra, bg, ba)->t, l, n, clk);
+    else
+      for (int i = 0; i < c->nbanks; i++) bump_all(c->bank[ra * c->nbanks + i].t, l, n, clk);
   }
-  for (int w = 0; w < c->nwin; w++) {
-    /* a windowed rule of this prev command: remember the issue cycle */
-    const ax_dram_lat *wl = c->winlat[w];
-    int is_prev = 0;
-    for (int sc = 0; sc < AX_DRAM_SC_N && !is_prev; sc++)
-      if (wl >= t->lat[p][sc] && wl < t->lat[p][sc] + t->n[p][sc]) is_prev = 1;
-    if (!is_prev) continue;
-    win *x = &c->win[ra * c->nwin + w];
+  if ((n = c->nul[p][AX_DRAM_SC_BANKGROUP])) {
+    l = c->ul[p][AX_DRAM_SC_BANKGROUP];
+    if (bg >= 0) bump_all(c->bg[ra * c->nbg + bg].t, l, n, clk);
+    else
+      for (int i = 0; i < c->nbg; i++) bump_all(c->bg[ra * c->nbg + i].t, l, n, clk);
+  }
+  if ((n = c->nul[p][AX_DRAM_SC_RANK])) bump_all(c->rank[ra].t, c->ul[p][AX_DRAM_SC_RANK], n, clk);
+  if ((n = c->nul[p][AX_DRAM_SC_OTHER_RANKS]))
+    for (int r = 0; r < c->nranks; r++)
+      if (r != ra) bump_all(c->rank[r].t, c->ul[p][AX_DRAM_SC_OTHER_RANKS], n, clk);
+  if ((n = c->nul[p][AX_DRAM_SC_CHANNEL]))
+    for (int r = 0; r < c->nranks; r++) bump_all(c->rank[r].t, c->ul[p][AX_DRAM_SC_CHANNEL], n, clk);
+  for (unsigned m = c->win_prev[p]; m; m &= m - 1) { /* windowed rules: remember the issue cycle */
+    win *x = &c->win[ra * c->nwin + __builtin_ctz(m)];
     if (x->n < x->len) x->ring[(x->head + x->n++) % x->len] = clk;
     else { x->ring[x->head] = clk; x->head = (x->head + 1) % x->len; }
   }
@@ -454,7 +587,7 @@ static void issue_bank(ax_dram_ctrl *c, int cmd, int ra, int bg, int ba, int row
     set_open(c, ra, -1);
   }
   update_timing(c, cmd, ra, bg, ba, c->clk);
-  c->lb[queue_of(c, ra, bg, ba)] = 0; /* the bank changed: look again */
+  lb_set(c, queue_of(c, ra, bg, ba), 0); /* the bank changed: look again */
 }
 
 /* The first command of queue q that may issue now (FR-FCFS with DRAMsim3's
@@ -463,11 +596,26 @@ static void issue_bank(ax_dram_ctrl *c, int cmd, int ra, int bg, int ba, int row
 static int first_ready(ax_dram_ctrl *c, int qi, int *kind) {
   cmdq *q = &c->q[qi];
   uint64_t lb = NEVER;
+  const qent *prev = NULL;
+  bank_st *b = NULL;
+  uint64_t memo_t[AX_DRAM_CMD_N];
+  unsigned memo = 0; /* bit per command: memo_t holds ready_at for prev's bank */
   for (int i = 0; i < q->n; i++) {
     qent *e = &q->e[i];
-    bank_st *b = bank_at(c, e->ra, e->bg, e->ba);
+    if (!prev || e->ba != prev->ba || e->bg != prev->bg || e->ra != prev->ra) {
+      b = bank_at(c, e->ra, e->bg, e->ba);
+      memo = 0;
+    }
+    prev = e;
     int need = b->open_row < 0 ? AX_DRAM_ACT : b->open_row == e->row ? e->cmd : AX_DRAM_PRE;
-    uint64_t t = ready_at(c, need, e->ra, e->bg, e->ba);
+    uint64_t t;
+    if (memo >> need & 1u) {
+      t = memo_t[need];
+    } else {
+      t = ready_at(c, need, e->ra, e->bg, e->ba);
+      memo_t[need] = t;
+      memo |= 1u << need;
+    }
     if (t > c->clk) {
       if (t < lb) lb = t;
       continue;
@@ -491,7 +639,7 @@ static int first_ready(ax_dram_ctrl *c, int qi, int *kind) {
     *kind = need;
     return i;
   }
-  c->lb[qi] = lb;
+  lb_set(c, qi, lb);
   return -1;
 }
 
@@ -516,11 +664,13 @@ static void set_refresh_range(ax_dram_ctrl *c) {
  * only if it is of the other kind (first_col: the first was a column
  * command), and the round-robin pointer moves either way, as in DRAMsim3. */
 static int issue_from_queues(ax_dram_ctrl *c, int first_col) {
+  wheel_advance(c);
   int start = c->qidx;
-  for (int k = 1; k <= c->nq; k++) {
-    int qi = start + k;
-    if (qi >= c->nq) qi -= c->nq;
-    if (c->lb[qi] > c->clk || (qi >= c->ref_lo && qi < c->ref_hi)) continue;
+  /* round-robin order: start + 1 ... nq - 1, then 0 ... start */
+  for (int pass = 0; pass < 2; pass++) {
+    int hi = pass ? start + 1 : c->nq;
+    for (int qi = cand_next(c, pass ? 0 : start + 1, hi); qi >= 0; qi = cand_next(c, qi + 1, hi)) {
+    if (qi >= c->ref_lo && qi < c->ref_hi) continue;
     int kind, i = first_ready(c, qi, &kind);
     if (i < 0) continue;
     c->qidx = qi; /* DRAMsim3 advances the pointer past every queue it looked at */
@@ -536,8 +686,9 @@ static int issue_from_queues(ax_dram_ctrl *c, int first_col) {
       c->sched_idle = 0;
     }
     issue_bank(c, kind, e.ra, e.bg, e.ba, e.row, e.col, e.addr);
-    if (q->n == 0) c->lb[qi] = NEVER;
+    if (q->n == 0) lb_set(c, qi, NEVER);
     return 1 + is_col;
+    }
   }
   return 0;
 }
@@ -654,7 +805,7 @@ static void schedule_transaction(ax_dram_ctrl *c) {
     if (cfg->page_policy == AX_DRAM_CLOSE_PAGE) cmd = t->is_write ? AX_DRAM_WRA : AX_DRAM_RDA;
     q->e[q->n++] = (qent){.addr = t->addr, .row = a.ro, .col = a.co, .bg = (uint16_t)a.bg, .ba = (uint16_t)a.ba,
                           .ra = (uint16_t)a.ra, .cmd = (uint8_t)cmd};
-    c->lb[t->qi] = 0;
+    lb_set(c, t->qi, 0);
     c->ncmd++;
     memmove(&tq->e[i], &tq->e[i + 1], (size_t)(tq->n - i - 1) * sizeof *tq->e);
     tq->n--;
@@ -719,6 +870,7 @@ void ax_dram_ctrl_add(ax_dram_ctrl *c, uint64_t addr, int is_write, uint64_t tag
 /* Simulate cycle `cycle`. */
 void ax_dram_ctrl_cycle(ax_dram_ctrl *c, uint64_t cycle) {
   if (cycle > c->clk) c->clk = cycle;
+  wheel_advance(c);
   while (c->next_ref <= c->clk) {
     insert_refresh(c);
     c->next_ref += c->ref_interval;
@@ -742,9 +894,10 @@ uint64_t ax_dram_ctrl_next(ax_dram_ctrl *c) {
     uint64_t r = refresh_ready(c);
     if (r < t) t = r;
   }
-  const uint64_t *lb = c->lb;
-  for (int i = 0; i < c->ref_lo; i++) t = lb[i] < t ? lb[i] : t;
-  for (int i = c->ref_hi > c->ref_lo ? c->ref_hi : 0; i < c->nq; i++) t = lb[i] < t ? lb[i] : t;
+  wheel_advance(c);
+  if (cand_next(c, 0, c->ref_lo) >= 0 || cand_next(c, c->ref_hi > c->ref_lo ? c->ref_hi : 0, c->nq) >= 0) return c->clk;
+  uint64_t w = wheel_next(c); /* a lower bound: a look then may find nothing yet */
+  if (w < t) t = w;
   return t < c->clk ? c->clk : t;
 }
 
