@@ -181,7 +181,8 @@ void ax_sweep_result_read(const ax_sweep_exec *ex, size_t i, ax_sweep_result *r)
   r->seed = sw->pts[i].has_seed ? sw->pts[i].seed : 0;
   r->violation = INFINITY;
   int st = 0;
-  int k = ax_sweep_point_kind(ex, i, &st, r->err, sizeof r->err);
+  hid_t f = (hid_t)ax_sweep_point_open(ex, i);
+  int k = f >= 0 ? 1 : ax_sweep_point_kind(ex, i, &st, r->err, sizeof r->err);
   if (k == 0) {
     r->status = AX_PT_MISSING;
     snprintf(r->err, sizeof r->err, "not run");
@@ -189,14 +190,6 @@ void ax_sweep_result_read(const ax_sweep_exec *ex, size_t i, ax_sweep_result *r)
   }
   if (k == 2) {
     r->status = st;
-    return;
-  }
-  char *path = ax_sweep_point_file(ex, i, ".h5");
-  hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-  free(path);
-  if (f < 0) {
-    r->status = AX_PT_MISSING;
-    snprintf(r->err, sizeof r->err, "results file unreadable");
     return;
   }
   r->err[0] = 0;

@@ -139,11 +139,13 @@ static char *attr_str(hid_t loc, const char *name) {
   return v;
 }
 
-/* 1 if the results file matches point i's settings and seed. */
-static int h5_matches(const ax_sweep_exec *ex, size_t i, const char *path) {
+int64_t ax_sweep_point_open(const ax_sweep_exec *ex, size_t i) {
+  char *path = ax_sweep_point_file(ex, i, ".h5");
+  struct stat sb;
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (f < 0) return 0;
+  hid_t f = stat(path, &sb) == 0 ? H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT) : -1;
+  free(path);
+  if (f < 0) return -1;
   char *ov = attr_str(f, "overrides");
   char *want = overrides_text(ex->sw, i);
   int ok = ov && !strcmp(ov, want);
@@ -158,8 +160,19 @@ static int h5_matches(const ax_sweep_exec *ex, size_t i, const char *path) {
   }
   free(ov);
   free(want);
+  if (!ok) {
+    H5Fclose(f);
+    return -1;
+  }
+  return f;
+}
+
+/* 1 if point i's results file exists and matches its settings and seed. */
+static int h5_matches(const ax_sweep_exec *ex, size_t i) {
+  hid_t f = ax_sweep_point_open(ex, i);
+  if (f < 0) return 0;
   H5Fclose(f);
-  return ok;
+  return 1;
 }
 
 /* 1 if the .fail file is point i's; its status and message out. */
@@ -181,11 +194,9 @@ static int fail_matches(const ax_sweep_exec *ex, size_t i, const char *path, int
 }
 
 int ax_sweep_point_done(const ax_sweep_exec *ex, size_t i) {
-  char *h5 = ax_sweep_point_file(ex, i, ".h5");
   struct stat sb;
-  int done = stat(h5, &sb) == 0 && h5_matches(ex, i, h5);
-  free(h5);
-  if (done) return 1;
+  if (h5_matches(ex, i)) return 1;
+  int done;
   char *fl = ax_sweep_point_file(ex, i, ".fail");
   int st;
   done = stat(fl, &sb) == 0 && fail_matches(ex, i, fl, &st, NULL, 0);
@@ -194,11 +205,9 @@ int ax_sweep_point_done(const ax_sweep_exec *ex, size_t i) {
 }
 
 int ax_sweep_point_kind(const ax_sweep_exec *ex, size_t i, int *status, char *msg, size_t len) {
-  char *h5 = ax_sweep_point_file(ex, i, ".h5");
   struct stat sb;
-  int k = stat(h5, &sb) == 0 && h5_matches(ex, i, h5);
-  free(h5);
-  if (k) return 1;
+  if (h5_matches(ex, i)) return 1;
+  int k;
   char *fl = ax_sweep_point_file(ex, i, ".fail");
   k = stat(fl, &sb) == 0 && fail_matches(ex, i, fl, status, msg, len);
   free(fl);

@@ -55,6 +55,9 @@ char *ax_sweep_point_file(const ax_sweep_exec *ex, size_t i, const char *ext);
 /* Whether point i is done (its .h5 or .fail exists and is for these
  * settings and seed). A stale file from another sweep is removed. */
 int ax_sweep_point_done(const ax_sweep_exec *ex, size_t i);
+/* Open point i's results file read-only if it matches the point's settings
+ * and seed (an hid_t), else -1. */
+int64_t ax_sweep_point_open(const ax_sweep_exec *ex, size_t i);
 /* Start point i in a forked child; returns its pid (-1: fork failed). */
 pid_t ax_sweep_spawn(ax_sweep_exec *ex, size_t i);
 /* Record how the child of point i ended (writes the .fail of a crash);
