@@ -7,9 +7,12 @@ pandas DataFrames.
     print(r.layers)            # one row per op (docs/hdf5-schema.md)
     print(r.energy, r.stats, r.components, r.attrs["sim_time_ps"])
 
+A sweep summary file (axsim sweep -o S.h5) reads the same way: r.summary
+is its one-row-per-point table, r.point(i) loads point i's own run file.
+
 Every compound dataset in the file, wherever it sits, is a DataFrame in
-r.tables keyed by its path without the leading slash ("layers",
-"sweep/points", "faults/avf", ...), so groups added by later schema
+r.tables keyed by its path without the leading slash ("layers", "summary",
+"faults/avf", ...), so groups added by later schema
 versions (sweeps, campaigns) are readable without changing this module.
 Fixed-length byte strings are decoded to str, in tables and attributes.
 Other datasets are numpy arrays in r.arrays; attributes of groups and
@@ -92,14 +95,32 @@ class Result:
         return self.table("components")
 
     @property
+    def summary(self):
+        """A sweep's summary: one row per point (docs/sweeps.md)."""
+        return self.table("summary")
+
+    @property
     def kind(self):
-        """'run', 'sweep' or 'campaign', from the groups the file holds."""
+        """'run', 'sweep' or 'campaign', from the attributes and groups the file holds."""
         roots = {p.split("/")[0] for p in list(self.tables) + list(self.arrays)}
-        if "faults" in roots:
+        if "faults" in roots or any(k.startswith("faults") or k.startswith("campaign") for k in self.attrs):
             return "campaign"
-        if "sweep" in roots:
+        if "sweep" in roots or "sweep_schema_version" in self.attrs:
             return "sweep"
         return "run"
+
+    def point_path(self, i):
+        """Path of point i's own results file, for a sweep summary file."""
+        d = self.attrs.get("points_dir")
+        if d is None:
+            raise AxsimFileError("%s: not a sweep summary (no points_dir attribute)" % self.path)
+        if not os.path.isabs(d):
+            d = os.path.join(os.path.dirname(os.path.abspath(self.path)), d)
+        return os.path.join(d, "p%06d.h5" % int(i))
+
+    def point(self, i):
+        """Point i of a sweep, loaded as a run Result."""
+        return load(self.point_path(i))
 
     def table(self, path):
         """The DataFrame at `path` (e.g. "layers"), empty if the file has none."""
@@ -137,7 +158,7 @@ def load(path, require_schema=True):
     with f:
         r.attrs = {k: decode(v) for k, v in f.attrs.items()}
         r.group_attrs[""] = r.attrs
-        if require_schema and "schema_version" not in r.attrs:
+        if require_schema and not any(k.endswith("schema_version") for k in r.attrs):
             raise AxsimFileError("%s: not an axsim results file (no schema_version attribute)" % path)
 
         def visit(name, obj):
@@ -155,14 +176,33 @@ def load(path, require_schema=True):
 
 # ---- small helpers the scripts share -------------------------------------
 
-def script_load(path, prog):
-    """load() for a script: on error print 'prog: message' and exit 2."""
+def script_load(path, prog, point=None):
+    """load() for a script: a run file, or point `point` of a sweep summary;
+    on error print 'prog: message' and exit 2."""
     import sys
     try:
-        return load(path)
+        r = load(path)
+        if r.kind == "sweep":
+            n = len(r.summary)
+            if point is None:
+                raise AxsimFileError("%s: a sweep summary of %d points; choose one with --point N (0..%d)"
+                                     % (path, n, n - 1))
+            if not 0 <= point < n:
+                raise AxsimFileError("%s: --point %d: expected 0..%d" % (path, point, n - 1))
+            return load(r.point_path(point))
+        if point is not None:
+            raise AxsimFileError("%s: --point %d: this is a single run, not a sweep summary" % (path, point))
+        return r
     except AxsimFileError as e:
         print("%s: %s" % (prog, e), file=sys.stderr)
         sys.exit(2)
+
+
+def add_file_args(p, what="axsim results file"):
+    """The FILE argument and --point N every single-run script takes."""
+    p.add_argument("file", help="%s (axsim run -o FILE), or a sweep summary with --point" % what)
+    p.add_argument("--point", type=int, default=None, metavar="N",
+                   help="with a sweep summary file (axsim sweep -o FILE): use point N's run")
 
 
 def need_table(r, path, prog):

@@ -48,7 +48,7 @@ def binned(L, col, edges):
 def main(argv=None):
     p = argparse.ArgumentParser(prog="bandwidth.py", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("file", help="axsim results file")
+    ax.add_file_args(p)
     p.add_argument("--level", choices=("dram", "sram", "noc"), default="dram",
                    help="which bytes_* column (default: dram)")
     g = p.add_mutually_exclusive_group()
@@ -58,7 +58,7 @@ def main(argv=None):
     p.add_argument("-o", "--out", default="bandwidth.png", help="PNG to write (default: bandwidth.png)")
     p.add_argument("--no-plot", action="store_true", help="print the tables only")
     a = p.parse_args(argv)
-    r = ax.script_load(a.file, p.prog)
+    r = ax.script_load(a.file, p.prog, a.point)
     L = ax.need_table(r, "layers", p.prog)
     col = "bytes_" + a.level
     t_end = int(max(int(r.attrs.get("sim_time_ps", 0)), int(L["end_ps"].max())))

@@ -106,11 +106,11 @@ def main(argv=None):
     p = argparse.ArgumentParser(
         prog="layers.py", description=__doc__.split("\n\n")[0] + "\n\n" + __doc__.split("\n\n", 1)[1],
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("file", help="axsim results file (axsim run -o FILE, or a sweep point file)")
+    ax.add_file_args(p)
     p.add_argument("-o", "--out", default="layers.png", help="PNG to write (default: layers.png)")
     p.add_argument("--no-plot", action="store_true", help="print the tables only")
     a = p.parse_args(argv)
-    r = ax.script_load(a.file, p.prog)
+    r = ax.script_load(a.file, p.prog, a.point)
     ax.need_table(r, "layers", p.prog)
     L, totals = breakdown(r)
     ax.print_table("ops", L[["id", "name", "kind", "unit", "cycles", "time_ns", "time_pct", "energy_pj",

@@ -78,7 +78,7 @@ def parse_peaks(items, prog):
 def main(argv=None):
     p = argparse.ArgumentParser(prog="roofline.py", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("file", help="axsim results file")
+    ax.add_file_args(p)
     p.add_argument("--level", choices=("dram", "sram", "noc"), default="dram",
                    help="bytes column the intensity uses (default: dram)")
     p.add_argument("--peak", action="append", metavar="UNIT=MACS_PER_CYCLE",
@@ -87,7 +87,7 @@ def main(argv=None):
     p.add_argument("-o", "--out", default="roofline.png", help="PNG to write (default: roofline.png)")
     p.add_argument("--no-plot", action="store_true", help="print the tables only")
     a = p.parse_args(argv)
-    r = ax.script_load(a.file, p.prog)
+    r = ax.script_load(a.file, p.prog, a.point)
     L = ax.need_table(r, "layers", p.prog)
     col = "bytes_" + a.level
     M = L[L["macs"] > 0].copy()

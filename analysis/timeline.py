@@ -67,13 +67,13 @@ def plot(r, L, U, path, prog, t0, t1):
 def main(argv=None):
     p = argparse.ArgumentParser(prog="timeline.py", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("file", help="axsim results file")
+    ax.add_file_args(p)
     p.add_argument("-o", "--out", default="timeline.png", help="PNG to write (default: timeline.png)")
     p.add_argument("--from-ps", type=int, default=None, help="plot from this time (ps)")
     p.add_argument("--to-ps", type=int, default=None, help="plot up to this time (ps)")
     p.add_argument("--no-plot", action="store_true", help="print the tables only")
     a = p.parse_args(argv)
-    r = ax.script_load(a.file, p.prog)
+    r = ax.script_load(a.file, p.prog, a.point)
     L = ax.need_table(r, "layers", p.prog).sort_values(["start_ps", "id"], kind="stable")
     sim_t = int(r.attrs.get("sim_time_ps", int(L["end_ps"].max())))
     U = per_unit(L, sim_t)

@@ -450,6 +450,47 @@ def case_roofline(env):
     env.script("roofline.py", path, "--peak", "nosuch=4", rc=2)
 
 
+def case_sweep(env):
+    """A real sweep summary: the loader's summary and points vs h5py; run scripts on --point N."""
+    sweep = os.path.join(env.src, "tests", "analysis", "tiny-sweep.cfg")
+    out = os.path.join(env.work, "ts.h5")
+    p = subprocess.run([env.axsim, "sweep", sweep, "-q", "-j", "2", "-o", out], capture_output=True, text=True)
+    if not check(p.returncode == 0, "axsim sweep exited %d: %s" % (p.returncode, p.stderr)):
+        return
+    sys.path.insert(0, env.analysis)
+    ax = importlib.import_module("axsim_h5")
+    r = ax.load(out)
+    equal(r.kind, "sweep", "kind of a sweep summary")
+    with h5py.File(out, "r") as f:
+        S = f["summary"][()]
+    equal(len(r.summary), len(S), "summary rows")
+    equal(len(S), 6, "3 x 2 grid points")
+    # grid order by hand: the last parameter varies fastest
+    want = [(rows, df) for rows in ("4", "8", "16") for df in ("os", "ws")]
+    equal(list(zip(r.summary["sa0.rows"], r.summary["sa0.dataflow"])), want, "grid points, decoded to str")
+    equal(list(r.summary["sim_time_ps"]), [int(x) for x in S["sim_time_ps"]], "summary sim_time_ps")
+    for i in range(len(S)):
+        pt = r.point(i)
+        equal(pt.attrs["sim_time_ps"], int(S["sim_time_ps"][i]), "point %d's file has its summary row's time" % i)
+        check("sa0.rows=%s" % want[i][0] in pt.attrs["overrides"], "point %d ran with its overrides" % i)
+        equal(int(pt.layers["macs"].sum()), 16 * 16 * 16, "point %d: g1's MACs by hand" % i)
+    # scripts: a summary needs --point; with it they read that point's run file
+    _, err = env.script("layers.py", out, rc=2)
+    check("--point" in err and "6 points" in err, "layers.py on a summary asks for --point: %r" % err)
+    env.script("layers.py", out, "--point", "6", rc=2)
+    for i in (0, 5):
+        o, _ = env.script("roofline.py", out, "--point", str(i), "--no-plot")
+        t, kv = parse(o)
+        # peak of point i by hand: rows x 8 columns MACs per cycle
+        equal(float(kv["peak_macs_per_cycle.sa0"]), float(int(want[i][0]) * 8), "point %d peak = rows x 8" % i)
+        o, _ = env.script("timeline.py", out, "--point", str(i), "--no-plot")
+        t, kv = parse(o)
+        equal(int(kv["sim_time_ps"]), int(S["sim_time_ps"][i]), "timeline of point %d" % i)
+    o, _ = env.script("compare.py", out, out, "--point-a", "2", "--point-b", "3", "--no-plot")
+    t, kv = parse(o)
+    close(kv["sim_time_ps_ratio"], int(S["sim_time_ps"][3]) / int(S["sim_time_ps"][2]), "compare of points 2 and 3")
+
+
 def case_cli(env):
     """Every script: --help exits 0 and says what it does; bad files exit 2 naming the file."""
     scripts = sorted(f for f in os.listdir(env.analysis) if f.endswith(".py") and f != "axsim_h5.py")
