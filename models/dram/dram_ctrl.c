@@ -45,6 +45,7 @@ typedef struct qent {          /* a command waiting in a command queue */
   uint64_t addr;
   int row, col;
   uint16_t bg, ba, ra;
+  uint16_t bi, gi;             /* index of its bank in bank[] and of its bank group in bg[] */
   uint8_t cmd;                 /* RD, WR, RDA or WRA */
 } qent;
 
@@ -127,6 +128,8 @@ struct ax_dram_ctrl {
   int ncmd;                    /* commands in all command queues */
   int ref_lo, ref_hi;          /* queues a pending refresh holds back: [lo, hi) */
   tqueue rq, wq;
+  int *tw[2];                  /* per command queue: transactions for it in rq [0] / wq [1] */
+  int mov[2];                  /* transactions in rq / wq whose command queue has room */
   int write_draining, sched_idle;
   /* pending requests */
   ptrans *pool;
@@ -305,6 +308,9 @@ ax_dram_ctrl *ax_dram_ctrl_new(const ax_dram_cfg *cfg, const ax_dram_timing *t, 
   c->rq.cap = c->wq.cap = tq;
   c->rq.e = malloc((size_t)tq * sizeof(trans));
   c->wq.e = malloc((size_t)tq * sizeof(trans));
+  c->tw[0] = calloc((size_t)c->nq, sizeof(int));
+  c->tw[1] = calloc((size_t)c->nq, sizeof(int));
+  if (!c->tw[0] || !c->tw[1]) { ax_dram_ctrl_free(c); return NULL; }
   c->pool_cap = 64;
   c->pool = malloc((size_t)c->pool_cap * sizeof *c->pool);
   if (c->pool)
@@ -334,7 +340,7 @@ void ax_dram_ctrl_free(ax_dram_ctrl *c) {
     for (int i = 0; i < c->nq; i++) free(c->q[i].e);
   free(c->q); free(c->lb); free(c->cand); free(c->far); free(c->wheel); free(c->win); free(c->bank); free(c->bg); free(c->rank);
   free(c->open_banks); free(c->active_since); free(c->st.rank_active_cycles);
-  free(c->rq.e); free(c->wq.e); free(c->pool);
+  free(c->rq.e); free(c->wq.e); free(c->pool); free(c->tw[0]); free(c->tw[1]);
   free(c->rd.key); free(c->rd.val); free(c->wr.key); free(c->wr.val);
   free(c->fast.e); free(c->slow.e);
   free(c);
@@ -465,6 +471,16 @@ static inline uint64_t ready_at(ax_dram_ctrl *c, int cmd, int ra, int bg, int ba
   uint64_t t = max64(bank_at(c, ra, bg, ba)->t[cmd], max64(c->bg[ra * c->nbg + bg].t[cmd], c->rank[ra].t[cmd]));
   for (unsigned m = c->win_next[cmd]; m; m &= m - 1) {
     win *x = &c->win[ra * c->nwin + __builtin_ctz(m)];
+    if (x->n == x->len) t = max64(t, x->ring[x->head] + (uint64_t)x->cycles);
+  }
+  return t;
+}
+
+/* ready_at for a queued command's bank (indices precomputed). */
+static inline uint64_t ready_at_q(ax_dram_ctrl *c, int cmd, const qent *e) {
+  uint64_t t = max64(c->bank[e->bi].t[cmd], max64(c->bg[e->gi].t[cmd], c->rank[e->ra].t[cmd]));
+  for (unsigned m = c->win_next[cmd]; m; m &= m - 1) {
+    win *x = &c->win[e->ra * c->nwin + __builtin_ctz(m)];
     if (x->n == x->len) t = max64(t, x->ring[x->head] + (uint64_t)x->cycles);
   }
   return t;
@@ -602,8 +618,8 @@ static int first_ready(ax_dram_ctrl *c, int qi, int *kind) {
   unsigned memo = 0; /* bit per command: memo_t holds ready_at for prev's bank */
   for (int i = 0; i < q->n; i++) {
     qent *e = &q->e[i];
-    if (!prev || e->ba != prev->ba || e->bg != prev->bg || e->ra != prev->ra) {
-      b = bank_at(c, e->ra, e->bg, e->ba);
+    if (!prev || e->bi != prev->bi) {
+      b = &c->bank[e->bi];
       memo = 0;
     }
     prev = e;
@@ -612,7 +628,7 @@ static int first_ready(ax_dram_ctrl *c, int qi, int *kind) {
     if (memo >> need & 1u) {
       t = memo_t[need];
     } else {
-      t = ready_at(c, need, e->ra, e->bg, e->ba);
+      t = ready_at_q(c, need, e);
       memo_t[need] = t;
       memo |= 1u << need;
     }
@@ -681,7 +697,10 @@ static int issue_from_queues(ax_dram_ctrl *c, int first_col) {
     if (kind == AX_DRAM_PRE) c->st.num_ondemand_pres++;
     if (is_col) { /* the command leaves its queue */
       memmove(&q->e[i], &q->e[i + 1], (size_t)(q->n - i - 1) * sizeof *q->e);
-      q->n--;
+      if (q->n-- == c->cfg->cmd_queue_size) { /* room again: its waiting transactions can move */
+        c->mov[0] += c->tw[0][qi];
+        c->mov[1] += c->tw[1][qi];
+      }
       c->ncmd--;
       c->sched_idle = 0;
     }
@@ -789,7 +808,8 @@ static void schedule_transaction(ax_dram_ctrl *c) {
       (c->wq.n >= cfg->trans_queue_size || (c->rq.n == 0 && c->wq.n >= cfg->write_buf_size)))
     c->write_draining = c->wq.n;
   tqueue *tq = cfg->unified_queue ? &c->rq : c->write_draining > 0 ? &c->wq : &c->rq;
-  for (int i = 0; i < tq->n; i++) {
+  int tqi = tq == &c->wq;
+  for (int i = 0; i < tq->n && c->mov[tqi]; i++) { /* mov == 0: every queue they need is full */
     trans *t = &tq->e[i];
     cmdq *q = &c->q[t->qi];
     if (q->n >= cfg->cmd_queue_size) continue;
@@ -804,9 +824,16 @@ static void schedule_transaction(ax_dram_ctrl *c) {
     int cmd = t->is_write ? AX_DRAM_WR : AX_DRAM_RD;
     if (cfg->page_policy == AX_DRAM_CLOSE_PAGE) cmd = t->is_write ? AX_DRAM_WRA : AX_DRAM_RDA;
     q->e[q->n++] = (qent){.addr = t->addr, .row = a.ro, .col = a.co, .bg = (uint16_t)a.bg, .ba = (uint16_t)a.ba,
-                          .ra = (uint16_t)a.ra, .cmd = (uint8_t)cmd};
+                          .ra = (uint16_t)a.ra, .bi = (uint16_t)((a.ra * c->nbg + a.bg) * c->nbpg + a.ba),
+                          .gi = (uint16_t)(a.ra * c->nbg + a.bg), .cmd = (uint8_t)cmd};
     lb_set(c, t->qi, 0);
     c->ncmd++;
+    c->tw[tqi][t->qi]--;
+    c->mov[tqi]--;
+    if (q->n == cfg->cmd_queue_size) { /* full now */
+      c->mov[0] -= c->tw[0][t->qi];
+      c->mov[1] -= c->tw[1][t->qi];
+    }
     memmove(&tq->e[i], &tq->e[i + 1], (size_t)(tq->n - i - 1) * sizeof *tq->e);
     tq->n--;
     return;
@@ -838,7 +865,10 @@ void ax_dram_ctrl_add(ax_dram_ctrl *c, uint64_t addr, int is_write, uint64_t tag
       *amap_slot(&c->wr, addr) = i;
       tqueue *tq = c->cfg->unified_queue ? &c->rq : &c->wq;
       ax_dram_addr a = ax_dram_map(c->cfg, addr);
-      tq->e[tq->n++] = (trans){addr, 1, queue_of(c, a.ra, a.bg, a.ba), a};
+      int qi = queue_of(c, a.ra, a.bg, a.ba), tqi = tq == &c->wq;
+      tq->e[tq->n++] = (trans){addr, 1, qi, a};
+      c->tw[tqi][qi]++;
+      if (c->q[qi].n < c->cfg->cmd_queue_size) c->mov[tqi]++;
     } else {
       c->st.num_write_buf_hits++;
     }
@@ -862,7 +892,10 @@ void ax_dram_ctrl_add(ax_dram_ctrl *c, uint64_t addr, int is_write, uint64_t tag
   }
   *head = i;
   ax_dram_addr a = ax_dram_map(c->cfg, addr);
-  c->rq.e[c->rq.n++] = (trans){addr, 0, queue_of(c, a.ra, a.bg, a.ba), a};
+  int qi = queue_of(c, a.ra, a.bg, a.ba);
+  c->rq.e[c->rq.n++] = (trans){addr, 0, qi, a};
+  c->tw[0][qi]++;
+  if (c->q[qi].n < c->cfg->cmd_queue_size) c->mov[0]++;
 }
 
 /* ---- the cycle ----------------------------------------------------------------- */

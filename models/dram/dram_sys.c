@@ -32,7 +32,10 @@ void ax_dram_sys_free(ax_dram_sys *s) {
 }
 
 /* Channel of an address. */
-int ax_dram_sys_channel(const ax_dram_sys *s, uint64_t addr) { return ax_dram_map(&s->cfg, addr).ch; }
+int ax_dram_sys_channel(const ax_dram_sys *s, uint64_t addr) {
+  const ax_dram_cfg *c = &s->cfg;
+  return (int)((addr >> c->shift_bits >> c->pos[AX_DRAM_F_CH]) & ((1ull << c->width[AX_DRAM_F_CH]) - 1));
+}
 
 /* First cycle >= now at which a channel has work or a completion is due. */
 uint64_t ax_dram_sys_next(ax_dram_sys *s) {
