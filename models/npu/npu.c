@@ -149,6 +149,10 @@ static int parse_tiers(npu *n, const char *s, char *err, size_t errlen)
       return -1;
     }
     tier *t = &n->tiers[n->ntiers++];
+    if (strlen(e) > 20) {
+      snprintf(err, errlen, "tiers: name '%s' is longer than 20 characters", e);
+      return -1;
+    }
     snprintf(t->name, sizeof t->name, "%s", e);
     t->base = base;
   }
@@ -493,9 +497,9 @@ static void npu_stats(ax_component *c, ax_stats *s)
   if (n->mem)
     for (int i = 0; i < n->ntiers; i++) {
       char nm[48];
-      snprintf(nm, sizeof nm, "tier.%s.bytes_read", n->tiers[i].name);
+      snprintf(nm, sizeof nm, "tier.%.20s.bytes_read", n->tiers[i].name);
       ax_stat_u64(s, nm, n->tiers[i].rd, "bytes");
-      snprintf(nm, sizeof nm, "tier.%s.bytes_written", n->tiers[i].name);
+      snprintf(nm, sizeof nm, "tier.%.20s.bytes_written", n->tiers[i].name);
       ax_stat_u64(s, nm, n->tiers[i].wr, "bytes");
     }
 }
