@@ -89,7 +89,7 @@ typedef struct ctx {
   int64_t R, C, F, T, folds, rf;
   uint32_t *z;
   uint32_t *touched;
-  size_t nt;
+  size_t nt, tcap;
 } ctx;
 
 static int8_t A_(const ctx *x, uint32_t m, uint32_t k)
@@ -121,14 +121,16 @@ static void add(ctx *x, uint32_t o, uint32_t d)
 {
   if (!d) return;
   x->z[o] += d;
-  if (x->touched) x->touched[x->nt++] = o;
+  if (x->touched && x->nt < x->tcap) x->touched[x->nt] = o;
+  x->nt++;
 }
 
 static void set(ctx *x, uint32_t o, uint32_t v)
 {
   if (x->z[o] == v) return;
   x->z[o] = v;
-  if (x->touched) x->touched[x->nt++] = o;
+  if (x->touched && x->nt < x->tcap) x->touched[x->nt] = o;
+  x->nt++;
 }
 
 /* Whether the state of cycle cyc is hit by the fault. */
@@ -474,13 +476,14 @@ static void ofmap_word(ctx *x, uint32_t o)
 }
 
 size_t ax_saf_apply(const ax_sa_array *a, const ax_saf_gemm *g, const ax_saf_fault *f,
-                    int32_t *z, uint32_t *touched)
+                    int32_t *z, uint32_t *touched, size_t tcap)
 {
   ctx x;
   memset(&x, 0, sizeof x);
   x.a = a; x.g = g; x.f = f;
   x.z = (uint32_t *)z;
   x.touched = touched;
+  x.tcap = tcap;
   ax_sa_geom_gemm(a, g->m, g->n, g->k, &x.geo);
   x.R = a->rows; x.C = a->cols;
   x.F = (int64_t)x.geo.fold_cycles;

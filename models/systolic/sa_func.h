@@ -99,11 +99,12 @@ uint64_t ax_saf_cycles(const ax_sa_array *a, const ax_saf_gemm *g);
 void ax_saf_golden(const ax_saf_gemm *g, int32_t *z);
 /* Apply a fault to Z, which holds the fault-free outputs on entry: the fast
  * mapping (closed-form inversion of the schedule, recomputing only outputs
- * the fault reaches). The index of every output it may have changed is
- * appended to touched (capacity M*N, may repeat) when touched is not NULL;
- * returns how many were appended. */
+ * the fault reaches). The index of every output it changed is appended to
+ * touched (may repeat; at most tcap are stored) when touched is not NULL.
+ * Returns how many changes there were: more than tcap means the list is
+ * incomplete (treat every output as touched); 0 means Z is unchanged. */
 size_t ax_saf_apply(const ax_sa_array *a, const ax_saf_gemm *g, const ax_saf_fault *f,
-                    int32_t *z, uint32_t *touched);
+                    int32_t *z, uint32_t *touched, size_t tcap);
 /* The slow reference: simulate every cycle and every PE holding real values,
  * inject f (NULL: none) and return the outputs the post-processing reads. */
 void ax_saf_ref_run(const ax_sa_array *a, const ax_saf_gemm *g, const ax_saf_fault *f,

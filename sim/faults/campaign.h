@@ -1,0 +1,112 @@
+/*
+ * campaign.h - a fault-injection campaign: a model with its test images on
+ * a systolic array, the structures to hit, the fault model, how many
+ * injections, and what to do with the results (see docs/faults.md).
+ */
+#ifndef AX_CAMPAIGN_H
+#define AX_CAMPAIGN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "qnet.h"
+#include "sa_func.h"
+
+typedef enum ax_fmodel { AX_FM_FLIP = 0, AX_FM_MBU, AX_FM_SA0, AX_FM_SA1 } ax_fmodel;
+
+/* Outcome of one injection. */
+typedef enum ax_fout {
+  AX_FO_MASKED = 0,   /* logits identical to the golden run */
+  AX_FO_SDC,          /* logits differ, top-1 class the same */
+  AX_FO_CRITICAL,     /* top-1 class changed */
+  AX_FO_DETECTED,     /* protection noticed it, could not correct (DUE) */
+  AX_FO_CORRECTED,    /* protection corrected it */
+  AX_FO_HANG,         /* the watchdog stopped a run that would not end */
+  AX_FO_N
+} ax_fout;
+
+/* Protection of a structure (what-if). */
+typedef enum ax_prot { AX_PR_NONE = 0, AX_PR_PARITY, AX_PR_SECDED, AX_PR_DUP, AX_PR_HARDENED, AX_PR_N } ax_prot;
+
+/* One injection: what was hit and what came out (a row of /faults/injections). */
+typedef struct ax_fi_row {
+  uint64_t id;
+  int32_t site;          /* ax_saf_site */
+  uint32_t image;
+  uint64_t word;
+  uint32_t bit;          /* lowest bit of the mask */
+  uint32_t mask;
+  uint32_t nbits;
+  int32_t stuck;         /* 0 transient, 1 stuck-at */
+  int64_t cycle;         /* inference-relative (stuck: from 0) */
+  int32_t layer;         /* layer the cycle falls in (-1: stuck, all layers) */
+  int32_t raw_outcome;   /* outcome without protection */
+  int32_t outcome;       /* outcome with the campaign's protection */
+  int32_t label, top1_gold, top1_fault;
+  uint32_t changed;      /* outputs of the hit layer(s) that changed */
+} ax_fi_row;
+
+/* Where each GEMM layer sits on the array's timeline. */
+typedef struct ax_fi_layer {
+  int layer;             /* index in the net */
+  uint64_t start, cycles;
+} ax_fi_layer;
+
+typedef struct ax_campaign {
+  char file[1024], dir[1024];
+  char name[64];
+  char model_path[1024], data_path[1024];
+  ax_qnet net;
+  ax_qdata data;
+  uint32_t images;
+  ax_sa_array arr;
+  uint64_t sram_bytes[3];       /* ifmap, filter, ofmap */
+  int nsites;
+  ax_saf_site sites[AX_SAF_NSITES];
+  ax_fmodel fmodel;
+  unsigned mbu_bits;
+  uint64_t per_site;            /* injections per structure */
+  double margin, confidence;    /* Leveugle sizing (margin 0: fixed count) */
+  uint64_t seed;
+  double fit_per_mbit, fit_target, hardened_factor;
+  int fit_critical;             /* FIT counts critical SDC only (else any SDC) */
+  int protect[AX_SAF_NSITES];
+  /* weight-memory bit-error-rate sweep */
+  double *ber;
+  size_t nber;
+  uint32_t ber_trials, ber_images;
+  /* derived */
+  ax_fi_layer *tl;
+  size_t ntl;
+  uint64_t total_cycles;
+  uint64_t hash;                /* of the campaign file text, for resume */
+  char *text;
+  ax_qgold *gold;               /* per image */
+  double clean_accuracy;
+} ax_campaign;
+
+/* Names. */
+const char *ax_fout_name(ax_fout o);
+const char *ax_fmodel_name(ax_fmodel m);
+const char *ax_prot_name(ax_prot p);
+
+/* Read a campaign file, its model and images, and run the golden pass.
+ * Errors name file, line, setting and what was expected. */
+int ax_campaign_load(const char *file, ax_campaign *c, char *err, size_t errlen);
+/* Free a campaign. */
+void ax_campaign_free(ax_campaign *c);
+/* Words of a structure (SRAM size / word size, or PEs). */
+uint64_t ax_campaign_words(const ax_campaign *c, ax_saf_site s);
+/* Injections in all. */
+uint64_t ax_campaign_total(const ax_campaign *c);
+/* The fault of injection id (a pure function of seed and id). */
+void ax_campaign_sample(const ax_campaign *c, uint64_t id, ax_fi_row *row);
+/* Run injection row (sampled) and fill its outcome. scratch from
+ * ax_campaign_scratch(). */
+void ax_campaign_inject(const ax_campaign *c, ax_fi_row *row, void *scratch);
+/* Scratch space one injector needs (free with free()). */
+void *ax_campaign_scratch(const ax_campaign *c);
+/* Outcome under a protection scheme given the unprotected one. */
+ax_fout ax_protect_outcome(ax_prot p, ax_saf_site s, ax_fout raw, uint32_t mask);
+
+#endif

@@ -1,0 +1,425 @@
+/*
+ * campaign_cfg.c - reading a campaign file (libconfig) into ax_campaign,
+ * loading its model and images and running the golden pass. Every error
+ * names file, line, setting and what was expected.
+ */
+#include <errno.h>
+#include <libconfig.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "campaign.h"
+#include "fi_stats.h"
+#include "sim.h"
+
+typedef struct pc {
+  ax_campaign *c;
+  config_t cfg;
+  char *err;
+  size_t errlen;
+} pc;
+
+static const char *keys[] = {
+    "name",          "model",          "data",       "images",      "array",
+    "structures",    "fault_model",    "mbu_bits",   "injections",  "margin",
+    "confidence",    "seed",           "fit_per_mbit", "fit_target", "fit_of",
+    "hardened_factor", "protection",   "ber"};
+#define NKEYS (sizeof keys / sizeof *keys)
+static const char *array_keys[] = {"rows", "cols", "dataflow", "ifmap_sram_kb", "filter_sram_kb",
+                                   "ofmap_sram_kb"};
+static const char *ber_keys[] = {"rates", "trials", "images"};
+
+static int fail(pc *x, const config_setting_t *st, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+static int fail(pc *x, const config_setting_t *st, const char *fmt, ...)
+{
+  char msg[600];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  const char *name = st ? config_setting_name(st) : NULL;
+  const config_setting_t *par = st ? config_setting_parent(st) : NULL;
+  const char *pname = par ? config_setting_name(par) : NULL;
+  if (name && pname)
+    ax_errf(x->err, x->errlen, "%s:%d: setting '%s.%s': %s", x->c->file,
+            st ? (int)config_setting_source_line(st) : 0, pname, name, msg);
+  else if (name)
+    ax_errf(x->err, x->errlen, "%s:%d: setting '%s': %s", x->c->file,
+            (int)config_setting_source_line(st), name, msg);
+  else
+    ax_errf(x->err, x->errlen, "%s:%d: %s", x->c->file, st ? (int)config_setting_source_line(st) : 0,
+            msg);
+  return AX_EINVAL;
+}
+
+/* Reject settings of group g not in the list, suggesting the closest. */
+static int check_keys(pc *x, const config_setting_t *g, const char *const *list, size_t n)
+{
+  for (int i = 0; i < config_setting_length(g); i++) {
+    const config_setting_t *e = config_setting_get_elem(g, (unsigned)i);
+    const char *k = config_setting_name(e);
+    size_t j;
+    for (j = 0; j < n; j++)
+      if (strcmp(k, list[j]) == 0) break;
+    if (j < n) continue;
+    const char *sg = ax_suggest(k, list, n);
+    return fail(x, e, "unknown setting%s%s%s", sg ? " (did you mean '" : "", sg ? sg : "",
+                sg ? "'?)" : "");
+  }
+  return 0;
+}
+
+static int get_int(pc *x, const config_setting_t *g, const char *k, long long lo, long long hi,
+                   long long def, long long *v)
+{
+  const config_setting_t *s = config_setting_get_member(g, k);
+  if (!s) { *v = def; return 0; }
+  int t = config_setting_type(s);
+  if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64)
+    return fail(x, s, "expected an integer in [%lld, %lld]", lo, hi);
+  long long y = config_setting_get_int64(s);
+  if (y < lo || y > hi) return fail(x, s, "%lld is out of range, expected [%lld, %lld]", y, lo, hi);
+  *v = y;
+  return 0;
+}
+
+static int get_num(pc *x, const config_setting_t *g, const char *k, double lo, double hi,
+                   double def, double *v)
+{
+  const config_setting_t *s = config_setting_get_member(g, k);
+  if (!s) { *v = def; return 0; }
+  int t = config_setting_type(s);
+  double y;
+  if (t == CONFIG_TYPE_FLOAT) y = config_setting_get_float(s);
+  else if (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64) y = (double)config_setting_get_int64(s);
+  else return fail(x, s, "expected a number in [%g, %g]", lo, hi);
+  if (!(y >= lo && y <= hi)) return fail(x, s, "%g is out of range, expected [%g, %g]", y, lo, hi);
+  *v = y;
+  return 0;
+}
+
+static int get_str(pc *x, const config_setting_t *g, const char *k, const char *def,
+                   const char **v)
+{
+  const config_setting_t *s = config_setting_get_member(g, k);
+  if (!s) {
+    *v = def;
+    if (!def) return fail(x, g, "setting '%s' is required (a string)", k);
+    return 0;
+  }
+  if (config_setting_type(s) != CONFIG_TYPE_STRING) return fail(x, s, "expected a string");
+  *v = config_setting_get_string(s);
+  return 0;
+}
+
+/* A path relative to the campaign file's folder. */
+static void rel_path(const ax_campaign *c, const char *p, char *out, size_t n)
+{
+  int k = (p[0] == '/' || !c->dir[0]) ? snprintf(out, n, "%s", p)
+                                     : snprintf(out, n, "%s/%s", c->dir, p);
+  if (k < 0 || (size_t)k >= n) out[0] = '\0'; /* too long: fails to open, named */
+}
+
+static int one_of(pc *x, const config_setting_t *g, const char *k, const char *v,
+                  const char *const *names, int n)
+{
+  for (int i = 0; i < n; i++)
+    if (strcmp(v, names[i]) == 0) return i;
+  char list[256] = "";
+  for (int i = 0; i < n; i++) {
+    strncat(list, names[i], sizeof list - strlen(list) - 1);
+    if (i + 1 < n) strncat(list, ", ", sizeof list - strlen(list) - 1);
+  }
+  const config_setting_t *s = config_setting_get_member(g, k);
+  const char *sg = ax_suggest(v, names, (size_t)n);
+  fail(x, s ? s : g, "'%s' is not one of %s%s%s%s", v, list, sg ? " (did you mean '" : "",
+       sg ? sg : "", sg ? "'?)" : "");
+  return -1;
+}
+
+static uint64_t fnv(const char *s)
+{
+  uint64_t h = 1469598103934665603ull;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+  return h;
+}
+
+static char *slurp(const char *path)
+{
+  FILE *fp = fopen(path, "rb");
+  if (!fp) return NULL;
+  size_t cap = 4096, n = 0;
+  char *b = ax_xmalloc(cap);
+  size_t r;
+  while ((r = fread(b + n, 1, cap - n - 1, fp)) > 0) {
+    n += r;
+    if (cap - n < 2) b = ax_xrealloc(b, cap *= 2);
+  }
+  b[n] = 0;
+  fclose(fp);
+  return b;
+}
+
+static const char *site_names[AX_SAF_NSITES];
+
+static int parse(pc *x)
+{
+  ax_campaign *c = x->c;
+  config_setting_t *root = config_root_setting(&x->cfg);
+  if (check_keys(x, root, keys, NKEYS)) return AX_EINVAL;
+  const char *s = NULL;
+  long long v;
+  if (get_str(x, root, "name", "campaign", &s)) return AX_EINVAL;
+  snprintf(c->name, sizeof c->name, "%s", s);
+  if (get_str(x, root, "model", NULL, &s)) return AX_EINVAL;
+  rel_path(c, s, c->model_path, sizeof c->model_path);
+  if (get_str(x, root, "data", NULL, &s)) return AX_EINVAL;
+  rel_path(c, s, c->data_path, sizeof c->data_path);
+  if (get_int(x, root, "images", 1, 1 << 24, 0, &v)) return AX_EINVAL;
+  c->images = (uint32_t)v;
+  /* array */
+  config_setting_t *ar = config_setting_get_member(root, "array");
+  if (!ar || config_setting_type(ar) != CONFIG_TYPE_GROUP)
+    return fail(x, ar ? ar : root, "'array' must be a group { rows; cols; dataflow; ... }");
+  if (check_keys(x, ar, array_keys, sizeof array_keys / sizeof *array_keys)) return AX_EINVAL;
+  if (get_int(x, ar, "rows", 2, 4096, 16, &v)) return AX_EINVAL;
+  c->arr.rows = (uint32_t)v;
+  if (get_int(x, ar, "cols", 2, 4096, 16, &v)) return AX_EINVAL;
+  c->arr.cols = (uint32_t)v;
+  if (get_str(x, ar, "dataflow", "ws", &s)) return AX_EINVAL;
+  static const char *dfn[] = {"os", "ws", "is"};
+  int df = one_of(x, ar, "dataflow", s, dfn, 3);
+  if (df < 0) return AX_EINVAL;
+  c->arr.df = (ax_sa_dataflow)df;
+  c->arr.word_bytes = 1;
+  /* defaults sized for the digits models: the largest operand tensors fit */
+  static const char *kb[3] = {"ifmap_sram_kb", "filter_sram_kb", "ofmap_sram_kb"};
+  static const long long kbdef[3] = {1, 2, 2};
+  for (int i = 0; i < 3; i++) {
+    if (get_int(x, ar, kb[i], 1, 1 << 20, kbdef[i], &v)) return AX_EINVAL;
+    c->sram_bytes[i] = (uint64_t)v * 1024;
+  }
+  /* structures */
+  for (int i = 0; i < AX_SAF_NSITES; i++) site_names[i] = ax_saf_site_name((ax_saf_site)i);
+  config_setting_t *st = config_setting_get_member(root, "structures");
+  if (!st || (config_setting_type(st) == CONFIG_TYPE_STRING &&
+              strcmp(config_setting_get_string(st), "all") == 0)) {
+    c->nsites = AX_SAF_NSITES;
+    for (int i = 0; i < AX_SAF_NSITES; i++) c->sites[i] = (ax_saf_site)i;
+  } else if (config_setting_is_array(st) || config_setting_is_list(st)) {
+    c->nsites = 0;
+    for (int i = 0; i < config_setting_length(st); i++) {
+      config_setting_t *e = config_setting_get_elem(st, (unsigned)i);
+      if (config_setting_type(e) != CONFIG_TYPE_STRING) return fail(x, st, "expected structure names");
+      const char *n = config_setting_get_string(e);
+      int k = ax_saf_site_parse(n);
+      if (k < 0) {
+        const char *sg = ax_suggest(n, site_names, AX_SAF_NSITES);
+        return fail(x, st, "unknown structure '%s'%s%s%s (known: ifmap_sram, filter_sram, "
+                    "ofmap_sram, pe_ifmap, pe_weight, pe_acc)", n, sg ? ", did you mean '" : "",
+                    sg ? sg : "", sg ? "'?" : "");
+      }
+      for (int j = 0; j < c->nsites; j++)
+        if (c->sites[j] == (ax_saf_site)k) return fail(x, st, "structure '%s' listed twice", n);
+      c->sites[c->nsites++] = (ax_saf_site)k;
+    }
+    if (!c->nsites) return fail(x, st, "no structures");
+  } else {
+    return fail(x, st, "expected \"all\" or a list of structure names");
+  }
+  /* fault model */
+  static const char *fmn[] = {"flip", "mbu", "sa0", "sa1"};
+  if (get_str(x, root, "fault_model", "flip", &s)) return AX_EINVAL;
+  int fm = one_of(x, root, "fault_model", s, fmn, 4);
+  if (fm < 0) return AX_EINVAL;
+  c->fmodel = (ax_fmodel)fm;
+  if (get_int(x, root, "mbu_bits", 2, 8, 2, &v)) return AX_EINVAL;
+  c->mbu_bits = (unsigned)v;
+  /* size */
+  long long inj;
+  if (get_int(x, root, "injections", 1, 100000000, 0, &inj)) return AX_EINVAL;
+  if (get_num(x, root, "margin", 1e-6, 0.5, 0, &c->margin)) return AX_EINVAL;
+  if (get_num(x, root, "confidence", 0.5, 0.999999, 0.95, &c->confidence)) return AX_EINVAL;
+  if (inj && c->margin > 0)
+    return fail(x, config_setting_get_member(root, "margin"),
+                "give either 'injections' or 'margin' (with 'confidence'), not both");
+  if (!inj && c->margin <= 0) inj = 1000;
+  c->per_site = (uint64_t)inj;
+  if (get_int(x, root, "seed", 0, INT64_MAX, 1, &v)) return AX_EINVAL;
+  c->seed = (uint64_t)v;
+  /* Raw soft-error rate: ~1000 FIT/Mbit is the order of magnitude of SRAM
+   * at terrestrial sea level in deep-submicron nodes (R. Baumann, "Radiation-
+   * induced soft errors in advanced semiconductor technologies", IEEE Trans.
+   * Device and Materials Reliability 5(3), 2005). */
+  if (get_num(x, root, "fit_per_mbit", 0, 1e9, 1000.0, &c->fit_per_mbit)) return AX_EINVAL;
+  /* ISO 26262-5:2018 Table 6: PMHF < 10^-8 per hour (10 FIT) for ASIL D. */
+  if (get_num(x, root, "fit_target", 0, 1e12, 10.0, &c->fit_target)) return AX_EINVAL;
+  if (get_str(x, root, "fit_of", "sdc", &s)) return AX_EINVAL;
+  static const char *fon[] = {"sdc", "critical"};
+  int fo = one_of(x, root, "fit_of", s, fon, 2);
+  if (fo < 0) return AX_EINVAL;
+  c->fit_critical = fo;
+  /* Hardened (DICE-class) flip-flops: assumed 10x lower raw rate, an order
+   * of magnitude from published DICE / BISER results (Mitra et al., "Robust
+   * system design with built-in soft-error resilience", IEEE Computer
+   * 38(2), 2005, report > 20x for BISER); set it to your cell library's. */
+  if (get_num(x, root, "hardened_factor", 0, 1, 0.1, &c->hardened_factor)) return AX_EINVAL;
+  /* protection */
+  config_setting_t *pr = config_setting_get_member(root, "protection");
+  if (pr) {
+    if (config_setting_type(pr) != CONFIG_TYPE_GROUP)
+      return fail(x, pr, "expected a group { structure = \"none|parity|secded|dup|hardened\"; }");
+    static const char *prn[] = {"none", "parity", "secded", "dup", "hardened"};
+    for (int i = 0; i < config_setting_length(pr); i++) {
+      config_setting_t *e = config_setting_get_elem(pr, (unsigned)i);
+      int k = ax_saf_site_parse(config_setting_name(e));
+      if (k < 0) {
+        const char *sg = ax_suggest(config_setting_name(e), site_names, AX_SAF_NSITES);
+        return fail(x, e, "unknown structure%s%s%s", sg ? " (did you mean '" : "", sg ? sg : "",
+                    sg ? "'?)" : "");
+      }
+      if (config_setting_type(e) != CONFIG_TYPE_STRING)
+        return fail(x, e, "expected \"none\", \"parity\", \"secded\", \"dup\" or \"hardened\"");
+      int p = one_of(x, pr, config_setting_name(e), config_setting_get_string(e), prn, 5);
+      if (p < 0) return AX_EINVAL;
+      int sram = k <= AX_SAF_OFMAP_SRAM;
+      if (sram && (p == AX_PR_DUP || p == AX_PR_HARDENED))
+        return fail(x, e, "'%s' applies to PE registers; SRAM takes parity or secded", prn[p]);
+      c->protect[k] = p;
+    }
+  }
+  /* weight-memory BER sweep */
+  config_setting_t *bs = config_setting_get_member(root, "ber");
+  if (bs) {
+    if (config_setting_type(bs) != CONFIG_TYPE_GROUP)
+      return fail(x, bs, "expected a group { rates = [...]; trials; images; }");
+    if (check_keys(x, bs, ber_keys, 3)) return AX_EINVAL;
+    config_setting_t *r = config_setting_get_member(bs, "rates");
+    if (!r || !(config_setting_is_array(r) || config_setting_is_list(r)) || !config_setting_length(r))
+      return fail(x, r ? r : bs, "'rates' must be a non-empty list of bit-error rates in (0, 1]");
+    c->nber = (size_t)config_setting_length(r);
+    c->ber = ax_xcalloc(c->nber, sizeof *c->ber);
+    for (size_t i = 0; i < c->nber; i++) {
+      config_setting_t *e = config_setting_get_elem(r, (unsigned)i);
+      int t = config_setting_type(e);
+      double y = t == CONFIG_TYPE_FLOAT ? config_setting_get_float(e)
+                 : (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64) ? (double)config_setting_get_int64(e)
+                                                                    : -1;
+      if (!(y > 0 && y <= 1)) return fail(x, r, "rate %zu is not a number in (0, 1]", i);
+      c->ber[i] = y;
+    }
+    if (get_int(x, bs, "trials", 1, 100000, 10, &v)) return AX_EINVAL;
+    c->ber_trials = (uint32_t)v;
+    if (get_int(x, bs, "images", 1, 1 << 24, 0, &v)) return AX_EINVAL;
+    c->ber_images = (uint32_t)v;
+  }
+  return 0;
+}
+
+/* Lay the GEMM layers back to back on the array's timeline. */
+static void timeline(ax_campaign *c)
+{
+  c->tl = ax_xcalloc(c->net.nl, sizeof *c->tl);
+  uint64_t t = 0;
+  for (size_t i = 0; i < c->net.nl; i++) {
+    const ax_qlayer *L = &c->net.l[i];
+    if (L->kind == AX_QL_MAXPOOL) continue;
+    ax_saf_gemm g = {.m = L->m, .n = L->n, .k = L->k};
+    ax_fi_layer *e = &c->tl[c->ntl++];
+    e->layer = (int)i;
+    e->start = t;
+    e->cycles = ax_saf_cycles(&c->arr, &g);
+    t += e->cycles;
+  }
+  c->total_cycles = t;
+}
+
+int ax_campaign_load(const char *file, ax_campaign *c, char *err, size_t errlen)
+{
+  memset(c, 0, sizeof *c);
+  snprintf(c->file, sizeof c->file, "%s", file);
+  const char *sl = strrchr(file, '/');
+  if (sl) snprintf(c->dir, sizeof c->dir, "%.*s", (int)(sl - file), file);
+  pc x = {.c = c, .err = err, .errlen = errlen};
+  c->text = slurp(file);
+  if (!c->text) {
+    ax_errf(err, errlen, "%s: cannot open: %s", file, strerror(errno));
+    return AX_EINVAL;
+  }
+  config_init(&x.cfg);
+  if (!config_read_string(&x.cfg, c->text)) {
+    ax_errf(err, errlen, "%s:%d: syntax error: %s", file, config_error_line(&x.cfg),
+            config_error_text(&x.cfg));
+    config_destroy(&x.cfg);
+    return AX_EINVAL;
+  }
+  int rc = parse(&x);
+  config_destroy(&x.cfg);
+  if (rc) return rc;
+  c->hash = fnv(c->text);
+  if (ax_qnet_load(c->model_path, &c->net, err, errlen)) return AX_EINVAL;
+  if (ax_qdata_load(c->data_path, &c->net, &c->data, err, errlen)) return AX_EINVAL;
+  if (!c->images || c->images > c->data.n) c->images = c->data.n;
+  if (!c->ber_images || c->ber_images > c->data.n) c->ber_images = c->data.n;
+  if (ax_qnet_classes(&c->net) > 64) {
+    ax_errf(err, errlen, "%s: the model has %u classes, at most 64 are supported", c->model_path,
+            ax_qnet_classes(&c->net));
+    return AX_EINVAL;
+  }
+  timeline(c);
+  /* the operand tensors must fit in their buffers (the model keeps a layer's
+   * operands resident; see docs/faults.md) */
+  for (size_t i = 0; i < c->ntl; i++) {
+    const ax_qlayer *L = &c->net.l[c->tl[i].layer];
+    uint64_t need[3] = {ax_qlayer_in_elems(L), (uint64_t)L->k * L->n, 4ull * L->m * L->n};
+    for (int s = 0; s < 3; s++)
+      if (need[s] > c->sram_bytes[s]) {
+        ax_errf(err, errlen, "%s: setting 'array.%s': layer '%s' needs %llu bytes, the buffer has %llu",
+                file, s == 0 ? "ifmap_sram_kb" : s == 1 ? "filter_sram_kb" : "ofmap_sram_kb",
+                L->name, (unsigned long long)need[s], (unsigned long long)c->sram_bytes[s]);
+        return AX_EINVAL;
+      }
+  }
+  /* golden pass */
+  size_t px = (size_t)c->data.h * c->data.w * c->data.c;
+  c->gold = ax_xcalloc(c->images, sizeof *c->gold);
+  uint32_t ok = 0;
+  for (uint32_t i = 0; i < c->images; i++) {
+    ax_qgold_run(&c->net, c->data.x + i * px, &c->gold[i]);
+    ok += c->gold[i].top1 == c->data.label[i];
+  }
+  c->clean_accuracy = (double)ok / c->images;
+  /* Leveugle sizing: population = bits x cycles x images (transient) */
+  if (c->margin > 0) {
+    double t = ax_fi_z(c->confidence);
+    uint64_t most = 0;
+    for (int i = 0; i < c->nsites; i++) {
+      double N = (double)ax_campaign_words(c, c->sites[i]) * ax_saf_site_bits(c->sites[i]) *
+                 (double)c->images;
+      if (c->fmodel == AX_FM_FLIP || c->fmodel == AX_FM_MBU) N *= (double)c->total_cycles;
+      uint64_t n = ax_fi_leveugle(N, c->margin, t, 0.5);
+      if (n > most) most = n;
+    }
+    c->per_site = most;
+  }
+  return AX_OK;
+}
+
+void ax_campaign_free(ax_campaign *c)
+{
+  if (c->gold)
+    for (uint32_t i = 0; i < c->images; i++) ax_qgold_free(&c->net, &c->gold[i]);
+  free(c->gold);
+  free(c->tl);
+  free(c->ber);
+  free(c->text);
+  ax_qdata_free(&c->data);
+  ax_qnet_free(&c->net);
+  memset(c, 0, sizeof *c);
+}

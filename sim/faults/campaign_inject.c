@@ -1,0 +1,231 @@
+/*
+ * campaign_inject.c - sampling a fault and running it: the fault is mapped
+ * through the array's schedule (sa_func.h) to the outputs of the layer it
+ * hits, those are requantized, and only when an activation changed are the
+ * following layers recomputed from the cached golden activations.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "campaign.h"
+#include "ecc.h"
+#include "sim.h"
+
+const char *ax_fout_name(ax_fout o)
+{
+  static const char *n[] = {"masked", "sdc", "critical", "detected", "corrected", "hang"};
+  return (unsigned)o < AX_FO_N ? n[o] : "?";
+}
+
+const char *ax_fmodel_name(ax_fmodel m)
+{
+  static const char *n[] = {"flip", "mbu", "sa0", "sa1"};
+  return (unsigned)m <= AX_FM_SA1 ? n[m] : "?";
+}
+
+const char *ax_prot_name(ax_prot p)
+{
+  static const char *n[] = {"none", "parity", "secded", "dup", "hardened"};
+  return (unsigned)p < AX_PR_N ? n[p] : "?";
+}
+
+uint64_t ax_campaign_words(const ax_campaign *c, ax_saf_site s)
+{
+  switch (s) {
+  case AX_SAF_IFMAP_SRAM: return c->sram_bytes[0];
+  case AX_SAF_FILTER_SRAM: return c->sram_bytes[1];
+  case AX_SAF_OFMAP_SRAM: return c->sram_bytes[2] / 4;
+  default: return (uint64_t)c->arr.rows * c->arr.cols;
+  }
+}
+
+uint64_t ax_campaign_total(const ax_campaign *c)
+{
+  return c->per_site * (uint64_t)c->nsites;
+}
+
+static uint64_t splitmix(uint64_t *s)
+{
+  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+/* Uniform in [0, n) without modulo bias worth noting (n << 2^64). */
+static uint64_t below(uint64_t *s, uint64_t n)
+{
+  return n ? splitmix(s) % n : 0;
+}
+
+void ax_campaign_sample(const ax_campaign *c, uint64_t id, ax_fi_row *row)
+{
+  memset(row, 0, sizeof *row);
+  /* one independent stream per injection: any split over workers, and any
+   * resume, draws the same faults */
+  uint64_t s = ax_seed_mix(c->seed, "faults") ^ (id * 0xd1342543de82ef95ull);
+  splitmix(&s);
+  row->id = id;
+  ax_saf_site site = c->sites[id % (uint64_t)c->nsites];
+  row->site = site;
+  row->image = (uint32_t)below(&s, c->images);
+  row->word = below(&s, ax_campaign_words(c, site));
+  unsigned bits = ax_saf_site_bits(site);
+  unsigned b = (unsigned)below(&s, bits);
+  row->mask = 1u << b;
+  if (c->fmodel == AX_FM_MBU) {
+    unsigned nb = c->mbu_bits < bits ? c->mbu_bits : bits;
+    if (b + nb > bits) b = bits - nb;
+    row->mask = (nb >= 32 ? 0xffffffffu : ((1u << nb) - 1)) << b;
+  }
+  row->bit = b;
+  row->nbits = (uint32_t)__builtin_popcount(row->mask);
+  row->stuck = c->fmodel == AX_FM_SA0 || c->fmodel == AX_FM_SA1;
+  row->cycle = row->stuck ? 0 : (int64_t)below(&s, c->total_cycles);
+  row->layer = -1;
+  row->label = c->data.label[row->image];
+  row->top1_gold = c->gold[row->image].top1;
+  row->top1_fault = row->top1_gold;
+}
+
+typedef struct scratch {
+  int32_t *z;        /* max_z */
+  int8_t *y, *x;     /* max_act each */
+  uint32_t *touched; /* generous: every output many times over */
+  size_t tcap;
+  void *run;         /* ax_qnet_run_from scratch */
+  int32_t logits[64];
+} scratch;
+
+void *ax_campaign_scratch(const ax_campaign *c)
+{
+  scratch *s = ax_xcalloc(1, sizeof *s);
+  s->z = ax_xmalloc(sizeof *s->z * c->net.max_z);
+  s->y = ax_xmalloc(c->net.max_act);
+  s->x = ax_xmalloc(c->net.max_act);
+  /* longer lists are cut: then every output is requantized */
+  s->tcap = c->net.max_z * 4 + 64;
+  s->touched = ax_xmalloc(sizeof *s->touched * s->tcap);
+  s->run = ax_xmalloc(ax_qnet_scratch_bytes(&c->net));
+  return s;
+}
+
+static void gemm_of(const ax_qlayer *L, const int8_t *in, ax_saf_gemm *g)
+{
+  memset(g, 0, sizeof *g);
+  g->m = L->m; g->n = L->n; g->k = L->k;
+  g->ifmap = in;
+  g->ifmap_words = (uint32_t)ax_qlayer_in_elems(L);
+  g->aidx = L->aidx;
+  g->use_at = L->use_at;
+  g->use = L->use;
+  g->w = L->w;
+}
+
+static ax_fout compare(const ax_campaign *c, const ax_qgold *gd, const int32_t *lg, ax_fi_row *row)
+{
+  uint32_t nc = ax_qnet_classes(&c->net);
+  if (memcmp(lg, gd->logits, sizeof *lg * nc) == 0) return AX_FO_MASKED;
+  row->top1_fault = ax_qtop1(lg, nc);
+  return row->top1_fault != gd->top1 ? AX_FO_CRITICAL : AX_FO_SDC;
+}
+
+/* A transient fault: one layer is hit. */
+static ax_fout run_transient(const ax_campaign *c, ax_fi_row *row, scratch *s)
+{
+  size_t li = 0;
+  while (li + 1 < c->ntl && (uint64_t)row->cycle >= c->tl[li + 1].start) li++;
+  const ax_fi_layer *tl = &c->tl[li];
+  const ax_qgold *gd = &c->gold[row->image];
+  int l = tl->layer;
+  row->layer = l;
+  const ax_qlayer *L = &c->net.l[l];
+  ax_saf_gemm g;
+  gemm_of(L, gd->in[l], &g);
+  ax_saf_fault f = {.site = (ax_saf_site)row->site, .word = (uint32_t)row->word,
+                    .mask = row->mask, .cycle = row->cycle - (int64_t)tl->start};
+  size_t nz = (size_t)L->m * L->n;
+  if (row->word >= UINT32_MAX) return AX_FO_MASKED;
+  memcpy(s->z, gd->z[l], sizeof *s->z * nz);
+  size_t nt = ax_saf_apply(&c->arr, &g, &f, s->z, s->touched, s->tcap);
+  if (!nt) return AX_FO_MASKED;
+  for (size_t o = 0; o < nz; o++) row->changed += s->z[o] != gd->z[l][o];
+  if (!row->changed) return AX_FO_MASKED;
+  if ((size_t)l + 1 == c->net.nl) {
+    for (uint32_t n = 0; n < L->n; n++)
+      s->logits[n] = (int32_t)((uint32_t)s->z[n] + (uint32_t)L->b[n]);
+    return compare(c, gd, s->logits, row);
+  }
+  size_t no = nz;
+  memcpy(s->y, gd->in[l + 1], no);
+  if (nt > s->tcap) ax_qlayer_post(L, s->z, s->y, NULL, 0, -1);
+  else ax_qlayer_post(L, s->z, s->y, s->touched, nt, -1);
+  if (memcmp(s->y, gd->in[l + 1], no) == 0) return AX_FO_MASKED;
+  ax_qnet_run_from(&c->net, (size_t)l + 1, s->y, s->logits, NULL, s->run);
+  return compare(c, gd, s->logits, row);
+}
+
+/* A stuck-at fault: present in every layer from the start. */
+static ax_fout run_stuck(const ax_campaign *c, ax_fi_row *row, scratch *s)
+{
+  const ax_qgold *gd = &c->gold[row->image];
+  ax_saf_fault f = {.site = (ax_saf_site)row->site, .word = (uint32_t)row->word,
+                    .mask = row->mask, .stuck = 1,
+                    .value = c->fmodel == AX_FM_SA1 ? row->mask : 0, .cycle = 0};
+  row->layer = -1;
+  int8_t *cur = s->x;
+  size_t n0 = (size_t)c->net.in_h * c->net.in_w * c->net.in_c;
+  memcpy(cur, gd->in[0], n0);
+  int dirty = 0;
+  for (size_t l = 0; l < c->net.nl; l++) {
+    const ax_qlayer *L = &c->net.l[l];
+    int8_t *out = cur == s->x ? s->y : s->x;
+    if (L->kind == AX_QL_MAXPOOL) {
+      ax_qlayer_pool(L, cur, out);
+      cur = out;
+      continue;
+    }
+    size_t nz = (size_t)L->m * L->n;
+    if (dirty) ax_qlayer_gemm(L, cur, s->z);
+    else memcpy(s->z, gd->z[l], sizeof *s->z * nz);
+    ax_saf_gemm g;
+    gemm_of(L, cur, &g);
+    ax_saf_apply(&c->arr, &g, &f, s->z, NULL, 0);
+    if (!dirty)
+      for (size_t o = 0; o < nz; o++) row->changed += s->z[o] != gd->z[l][o];
+    if (l + 1 == c->net.nl) {
+      for (uint32_t n = 0; n < L->n; n++)
+        s->logits[n] = (int32_t)((uint32_t)s->z[n] + (uint32_t)L->b[n]);
+      return compare(c, gd, s->logits, row);
+    }
+    ax_qlayer_post(L, s->z, out, NULL, 0, -1);
+    dirty = dirty || memcmp(out, gd->in[l + 1], nz) != 0;
+    cur = out;
+  }
+  return AX_FO_MASKED;
+}
+
+ax_fout ax_protect_outcome(ax_prot p, ax_saf_site s, ax_fout raw, uint32_t mask)
+{
+  /* Only faults that reached the output are reclassified (ACE analysis): a
+   * check on a word that is never read again is not counted as a DUE. */
+  if (raw == AX_FO_MASKED || raw == AX_FO_HANG) return raw;
+  switch (p) {
+  case AX_PR_PARITY: return ax_parity_detects(mask) ? AX_FO_DETECTED : raw;
+  case AX_PR_SECDED: {
+    int o = ax_secded_outcome(mask, ax_saf_site_bits(s));
+    return o == 0 ? AX_FO_CORRECTED : o == 1 ? AX_FO_DETECTED : raw;
+  }
+  case AX_PR_DUP: return AX_FO_DETECTED;
+  default: return raw;
+  }
+}
+
+void ax_campaign_inject(const ax_campaign *c, ax_fi_row *row, void *scr)
+{
+  scratch *s = scr;
+  ax_fout o = row->stuck ? run_stuck(c, row, s) : run_transient(c, row, s);
+  row->raw_outcome = o;
+  row->outcome = ax_protect_outcome((ax_prot)c->protect[row->site], (ax_saf_site)row->site, o,
+                                    row->mask);
+}
