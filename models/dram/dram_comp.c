@@ -72,6 +72,7 @@ typedef struct dcomp {
   ax_event_h tick_h;
   /* results */
   uint64_t last_done, requests, bursts;
+  uint64_t reads, writes, bytes_r, bytes_w;  /* requests and the bytes they asked for */
   /* energy charged so far (pJ and counts) */
   ax_dram_result charged;
   uint64_t charged_cycles;
@@ -297,6 +298,8 @@ static int dram_recv(ax_component *c, ax_port *p, const ax_msg *m) {
   d->req[i] = (dreq){.m = *m, .port = p, .left = (end - first) / bb, .next_free = -1};
   d->inflight++;
   d->requests++;
+  if (wr) d->writes++, d->bytes_w += m->bytes;
+  else d->reads++, d->bytes_r += m->bytes;
   d->stage_req = i;
   d->stage_addr = first;
   d->stage_end = end;
@@ -351,6 +354,14 @@ static void dram_stats(ax_component *c, ax_stats *s) {
   }
   ax_stat_u64(s, "requests", d->requests, "reqs");
   ax_stat_u64(s, "bursts", d->bursts, "bursts");
+  /* the names every memory model reports (models/mem), for analysis/ */
+  ax_stat_u64(s, "reads", d->reads, "reqs");
+  ax_stat_u64(s, "writes", d->writes, "reqs");
+  ax_stat_u64(s, "bytes_read", d->bytes_r, "bytes");
+  ax_stat_u64(s, "bytes_written", d->bytes_w, "bytes");
+  /* data bus busy: every RD/WR burst holds it BL/2 cycles (DDR: two beats a cycle) */
+  uint64_t beats = (r.st.num_read_cmds + r.st.num_write_cmds) * (uint64_t)d->sys.cfg.t[AX_DRAM_TP_BURST];
+  ax_stat_u64(s, "bus_busy_ps", beats * d->period, "ps");
 }
 
 static const char *dram_waiting(ax_component *c) {
