@@ -189,16 +189,11 @@ int ax_sweep_drive(const ax_sweep_args *a, ax_batch_fn run, void *ctx, ax_sweep_
   }
   char shard[64] = "";
   if (a->shard_n) snprintf(shard, sizeof shard, "%u/%u", a->shard_i, a->shard_n);
-  rc = ax_sweep_write_summary(ex, idx, n, shard, err, sizeof err);
+  size_t failed = 0;
+  rc = ax_sweep_write_summary(ex, idx, n, shard, &failed, err, sizeof err);
   if (rc) {
     fprintf(stderr, "axsim sweep: %s\n", err);
   } else if (!a->quiet) {
-    size_t failed = 0;
-    for (size_t k = 0; k < n; k++) {
-      int st;
-      char m[4];
-      failed += ax_sweep_point_kind(ex, idx[k], &st, m, sizeof m) != 1;
-    }
     printf("sweep %s: %zu points (%s), %zu failed, %.2f s; summary %s, points in %s/\n", sw->file, n,
            ax_sweep_mode_name(sw->mode), failed, ax_sweep_now() - t0, ex->out, ex->pdir);
   }

@@ -377,13 +377,14 @@ static int write_table_attrs(hid_t f, const ax_sweep *sw) {
 }
 
 int ax_sweep_write_summary(const ax_sweep_exec *ex, const size_t *idx, size_t n, const char *shard,
-                           char *err, size_t errlen) {
+                           size_t *nfailed, char *err, size_t errlen) {
   const ax_sweep *sw = ex->sw;
   layout L;
   layout_make(&L, sw);
   char *rows = ax_xcalloc(n ? n : 1, L.rowsize);
   wall_row *wr = ax_xcalloc(n ? n : 1, sizeof *wr);
   int *ok = ax_xcalloc(n ? n : 1, sizeof *ok);
+  if (nfailed) *nfailed = 0;
   size_t best = (size_t)-1;
   double bestv = INFINITY, bestviol = INFINITY;
   for (size_t k = 0; k < n; k++) {
@@ -393,6 +394,7 @@ int ax_sweep_write_summary(const ax_sweep_exec *ex, const size_t *idx, size_t n,
     wr[k].point = idx[k];
     wr[k].wall_s = r.wall_s;
     ok[k] = r.status == AX_PT_OK;
+    if (nfailed && !ok[k]) ++*nfailed;
     if (sw->nobj && r.status == AX_PT_OK) { /* feasible first, then lowest obj0; ties: lowest index */
       double v = r.obj[0] == r.obj[0] ? r.obj[0] : INFINITY;
       double viol = r.feasible ? 0 : r.violation;

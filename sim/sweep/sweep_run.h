@@ -74,9 +74,10 @@ size_t ax_sweep_todo(ax_sweep_exec *ex, const size_t *idx, size_t n, size_t **to
 /* Read point i's files into r (allocates r->metric, r->obj). */
 void ax_sweep_result_read(const ax_sweep_exec *ex, size_t i, ax_sweep_result *r);
 void ax_sweep_result_free(ax_sweep_result *r);
-/* Write the summary of points idx[0..n) (sorted ascending) to ex->out. */
+/* Write the summary of points idx[0..n) (sorted ascending) to ex->out;
+ * *nfailed (if not NULL) counts the points that did not run to the end. */
 int ax_sweep_write_summary(const ax_sweep_exec *ex, const size_t *idx, size_t n, const char *shard,
-                           char *err, size_t errlen);
+                           size_t *nfailed, char *err, size_t errlen);
 /* Merge shard summaries into one file (`axsim merge`). */
 int ax_sweep_merge(const char *out, char *const *shards, size_t n, int allow_partial, char *err,
                    size_t errlen);
