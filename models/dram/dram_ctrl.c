@@ -686,27 +686,27 @@ static int issue_from_queues(ax_dram_ctrl *c, int first_col) {
   for (int pass = 0; pass < 2; pass++) {
     int hi = pass ? start + 1 : c->nq;
     for (int qi = cand_next(c, pass ? 0 : start + 1, hi); qi >= 0; qi = cand_next(c, qi + 1, hi)) {
-    if (qi >= c->ref_lo && qi < c->ref_hi) continue;
-    int kind, i = first_ready(c, qi, &kind);
-    if (i < 0) continue;
-    c->qidx = qi; /* DRAMsim3 advances the pointer past every queue it looked at */
-    int is_col = kind == AX_DRAM_RD || kind == AX_DRAM_WR || kind == AX_DRAM_RDA || kind == AX_DRAM_WRA;
-    if (first_col >= 0 && is_col == first_col) return 0; /* DRAMsim3: found but not issued */
-    cmdq *q = &c->q[qi];
-    qent e = q->e[i];
-    if (kind == AX_DRAM_PRE) c->st.num_ondemand_pres++;
-    if (is_col) { /* the command leaves its queue */
-      memmove(&q->e[i], &q->e[i + 1], (size_t)(q->n - i - 1) * sizeof *q->e);
-      if (q->n-- == c->cfg->cmd_queue_size) { /* room again: its waiting transactions can move */
-        c->mov[0] += c->tw[0][qi];
-        c->mov[1] += c->tw[1][qi];
+      if (qi >= c->ref_lo && qi < c->ref_hi) continue;
+      int kind, i = first_ready(c, qi, &kind);
+      if (i < 0) continue;
+      c->qidx = qi; /* DRAMsim3 advances the pointer past every queue it looked at */
+      int is_col = kind == AX_DRAM_RD || kind == AX_DRAM_WR || kind == AX_DRAM_RDA || kind == AX_DRAM_WRA;
+      if (first_col >= 0 && is_col == first_col) return 0; /* DRAMsim3: found but not issued */
+      cmdq *q = &c->q[qi];
+      qent e = q->e[i];
+      if (kind == AX_DRAM_PRE) c->st.num_ondemand_pres++;
+      if (is_col) { /* the command leaves its queue */
+        memmove(&q->e[i], &q->e[i + 1], (size_t)(q->n - i - 1) * sizeof *q->e);
+        if (q->n-- == c->cfg->cmd_queue_size) { /* room again: its waiting transactions can move */
+          c->mov[0] += c->tw[0][qi];
+          c->mov[1] += c->tw[1][qi];
+        }
+        c->ncmd--;
+        c->sched_idle = 0;
       }
-      c->ncmd--;
-      c->sched_idle = 0;
-    }
-    issue_bank(c, kind, e.ra, e.bg, e.ba, e.row, e.col, e.addr);
-    if (q->n == 0) lb_set(c, qi, NEVER);
-    return 1 + is_col;
+      issue_bank(c, kind, e.ra, e.bg, e.ba, e.row, e.col, e.addr);
+      if (q->n == 0) lb_set(c, qi, NEVER);
+      return 1 + is_col;
     }
   }
   return 0;
