@@ -52,9 +52,10 @@ static int fail(pc *x, const config_setting_t *st, const char *fmt, ...)
   else if (name)
     ax_errf(x->err, x->errlen, "%s:%d: setting '%s': %s", x->c->file,
             (int)config_setting_source_line(st), name, msg);
+  else if (st && config_setting_source_line(st))
+    ax_errf(x->err, x->errlen, "%s:%d: %s", x->c->file, (int)config_setting_source_line(st), msg);
   else
-    ax_errf(x->err, x->errlen, "%s:%d: %s", x->c->file, st ? (int)config_setting_source_line(st) : 0,
-            msg);
+    ax_errf(x->err, x->errlen, "%s: %s", x->c->file, msg);
   return AX_EINVAL;
 }
 
