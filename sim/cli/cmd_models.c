@@ -22,6 +22,14 @@ static const char *ptype_name(ax_ptype t) {
   return "?";
 }
 
+/* Print text for a markdown table cell: `|` would end the cell. */
+static void md_cell(const char *t) {
+  for (; t && *t; t++) {
+    if (*t == '|') putchar('\\');
+    putchar(*t);
+  }
+}
+
 static void show(const ax_model *m, int md) {
   if (md) {
     printf("## `%s`\n\n%s\n\n", m->name, m->doc ? m->doc : "");
@@ -32,11 +40,16 @@ static void show(const ax_model *m, int md) {
     printf("| parameter | type | default | range / choices | meaning (source of the default) |\n");
     printf("|---|---|---|---|---|\n");
     for (const ax_param_def *d = m->params; d && d->name; d++) {
-      char rng[96] = "";
+      char rng[512] = "";
       if (d->type == AX_P_ENUM) snprintf(rng, sizeof rng, "%s", d->choices);
       else if (d->min != d->max) snprintf(rng, sizeof rng, "[%.15g, %.15g]", d->min, d->max);
-      printf("| %s | %s | %s | %s | %s |\n", d->name, ptype_name(d->type), d->def ? d->def : "(required)",
-             rng, d->doc ? d->doc : "");
+      printf("| %s | %s | ", d->name, ptype_name(d->type));
+      md_cell(d->def ? d->def : "(required)");
+      printf(" | ");
+      md_cell(rng);
+      printf(" | ");
+      md_cell(d->doc ? d->doc : "");
+      printf(" |\n");
     }
     printf("\n");
     return;
