@@ -3,11 +3,12 @@
 
     test_analysis.py --axsim BUILD/axsim --src SRC --work DIR CASE
 
-Each CASE makes its own results files with the built axsim (configs/
-default.cfg and tests/analysis/tiny.cfg), runs a script of analysis/ as a
-user would (/usr/bin/python3 SCRIPT ...), and checks the numbers it prints
-against the HDF5 contents read here with h5py alone (not through the
-module under test) or against values worked out by hand for tiny.cfg. The
+Each CASE makes its own results files with the built axsim (tests/
+analysis/cnn.cfg, tiny.cfg and tiny-sweep.cfg, and configs/default.cfg
+whatever it currently is), runs a script of analysis/ as a user would
+(/usr/bin/python3 SCRIPT ...), and checks the numbers it prints against
+the HDF5 contents read here with h5py alone (not through the module under
+test) or against values worked out by hand for cnn.cfg and tiny.cfg. The
 script is then run a second time in-process with the PNG writer replaced,
 so the values drawn in the figure are checked as well, not only that a PNG
 exists. Exit 0 when every check passes, 1 with the failed checks listed.
@@ -56,6 +57,9 @@ class Env:
         self.analysis = os.path.join(a.src, "analysis")
         self.tiny = os.path.join(a.src, "tests", "analysis", "tiny.cfg")
         self.default = os.path.join(a.src, "configs", "default.cfg")
+        # cnn.cfg: the default system as first committed, fixed here so the
+        # hand-worked figures do not move when configs/default.cfg changes
+        self.cnn = os.path.join(a.src, "tests", "analysis", "cnn.cfg")
 
     def run(self, cfg, out, *sets):
         """axsim run CFG -o OUT [-s k=v]...; returns OUT's path."""
@@ -156,7 +160,7 @@ def is_png(path):
 
 def case_loader(env):
     """axsim_h5.load against h5py: every table, str decoding, attrs, generic groups."""
-    path = env.run(env.default, "loader.h5")
+    path = env.run(env.cnn, "loader.h5")
     sys.path.insert(0, env.analysis)
     ax = importlib.import_module("axsim_h5")
     r = ax.load(path)
@@ -208,7 +212,7 @@ def case_loader(env):
 
 def case_layers(env):
     """layers.py: per-op table, energy table and totals vs h5py; bar heights in the figure."""
-    for cfg, name in ((env.default, "default.h5"), (env.tiny, "tiny.h5")):
+    for cfg, name in ((env.cnn, "cnn.h5"), (env.tiny, "tiny.h5"), (env.default, "default.h5")):
         path = env.run(cfg, name)
         rows, attrs, energy, stats, _ = h5_layers(path)
         out, _ = env.script("layers.py", path, "-o", name + ".png")
@@ -289,14 +293,14 @@ def case_timeline(env):
     units = {u["unit"]: u for u in t["units"]}
     close(units["sa0"]["busy_pct"], 100.0 * int(r["g1"]["end_ps"]) / int(attrs["sim_time_ps"]), "sa0 busy_pct")
     equal(int(units["vec0"]["ops"]), 2, "vec0 ran 2 ops")
-    # default.cfg: busy time per unit = sum of its ops' intervals (they never overlap on one unit)
-    path = env.run(env.default, "default.h5")
+    # cnn.cfg: busy time per unit = sum of its ops' intervals (they never overlap on one unit)
+    path = env.run(env.cnn, "cnn.h5")
     rows, attrs, _, _, _ = h5_layers(path)
     out, _ = env.script("timeline.py", path, "--no-plot")
     t, kv = parse(out)
     for u in set(x["unit"] for x in rows):
         equal(int(kv["busy_ps." + u]), sum(int(x["end_ps"]) - int(x["start_ps"]) for x in rows if x["unit"] == u),
-              "default: busy_ps of %s" % u)
+              "cnn: busy_ps of %s" % u)
     fig = env.figure_of("timeline.py", path, "-o", "tl2.png")
     if fig:
         a = fig.axes[0]
@@ -310,8 +314,8 @@ def case_timeline(env):
 
 def case_compare(env):
     """compare.py: per-op ratios of two runs vs h5py; tiny: the vector ops do not change."""
-    a = env.run(env.default, "os32.h5")
-    b = env.run(env.default, "ws64.h5", "sa0.rows=64", "sa0.dataflow=ws")
+    a = env.run(env.cnn, "os32.h5")
+    b = env.run(env.cnn, "ws64.h5", "sa0.rows=64", "sa0.dataflow=ws")
     ra, aa, _, _, _ = h5_layers(a)
     rb, ab, _, _, _ = h5_layers(b)
     out, _ = env.script("compare.py", a, b, "-o", "cmp.png")
@@ -337,7 +341,7 @@ def case_compare(env):
         n = len(ra)
         for p_, x in zip(bars[:n], ra):
             close(p_.get_height(), int(byname[x["name"]]["cycles"]) / int(x["cycles"]), "plotted ratio of %s" % x["name"])
-    # a trace with different ops: tiny vs default share no op name
+    # a trace with different ops: tiny vs cnn share no op name
     tiny = env.run(env.tiny, "tiny.h5")
     out, _ = env.script("compare.py", tiny, a, "--no-plot")
     t, kv = parse(out)
@@ -346,7 +350,7 @@ def case_compare(env):
 
 def case_bandwidth(env):
     """bandwidth.py: binned DRAM bytes add up, a hand-computed bin, the figure's bars."""
-    path = env.run(env.default, "default.h5")
+    path = env.run(env.cnn, "cnn.h5")
     rows, attrs, _, stats, _ = h5_layers(path)
     T = int(attrs["sim_time_ps"])
     out, _ = env.script("bandwidth.py", path, "--bins", "40", "-o", "bw.png")
@@ -403,14 +407,14 @@ def case_bandwidth(env):
 
 def case_roofline(env):
     """roofline.py: intensity and MAC/s per op vs h5py; peaks by hand (rows x cols x clock)."""
-    path = env.run(env.default, "default.h5")
+    path = env.run(env.cnn, "cnn.h5")
     rows, attrs, _, stats, comps = h5_layers(path)
     out, _ = env.script("roofline.py", path, "-o", "rl.png")
     t, kv = parse(out)
     ops = t["ops with MACs (intensity in MACs per dram byte)"]
     mac_rows = [r for r in rows if int(r["macs"]) > 0]
     equal([o["name"] for o in ops], [r["name"] for r in mac_rows], "ops with MACs")
-    # default.cfg by hand: sa0 is 32x32 at 1000 MHz -> 1024 MACs/cycle,
+    # cnn.cfg by hand: sa0 is 32x32 at 1000 MHz -> 1024 MACs/cycle,
     # 1.024e12 MAC/s; mem is 25.6 GB/s (latency_ns 50, bandwidth_gbps 25.6)
     equal(float(kv["peak_macs_per_cycle.sa0"]), 1024.0, "sa0 peak = 32 x 32 MACs/cycle")
     close(kv["peak_macs_per_s.sa0"], 1.024e12, "sa0 peak MAC/s")
