@@ -104,8 +104,10 @@ void ax_campaign_sample(const ax_campaign *c, uint64_t id, ax_fi_row *row);
 /* Run injection row (sampled) and fill its outcome. scratch from
  * ax_campaign_scratch(). */
 void ax_campaign_inject(const ax_campaign *c, ax_fi_row *row, void *scratch);
-/* Scratch space one injector needs (free with free()). */
+/* Scratch space one injector needs. */
 void *ax_campaign_scratch(const ax_campaign *c);
+/* Free a scratch from ax_campaign_scratch(). */
+void ax_campaign_scratch_free(void *scratch);
 /* Outcome under a protection scheme given the unprotected one. */
 ax_fout ax_protect_outcome(ax_prot p, ax_saf_site s, ax_fout raw, uint32_t mask);
 

@@ -110,6 +110,14 @@ void *ax_campaign_scratch(const ax_campaign *c)
   return s;
 }
 
+void ax_campaign_scratch_free(void *scr)
+{
+  scratch *s = scr;
+  if (!s) return;
+  free(s->z); free(s->y); free(s->x); free(s->touched); free(s->run);
+  free(s);
+}
+
 static void gemm_of(const ax_qlayer *L, const int8_t *in, ax_saf_gemm *g)
 {
   memset(g, 0, sizeof *g);

@@ -315,6 +315,9 @@ int ax_fi_write_h5(const ax_campaign *c, const ax_fi_row *rows, uint64_t n, cons
   int bad = 0;
   ax_h5_attr_str(root, "axsim_version", AX_VERSION_STRING);
   ax_h5_attr_str(root, "kind", "faults");
+  ax_h5_attr_i64(root, "schema_version", 1);
+  ax_h5_attr_str(root, "name", c->name);
+  ax_h5_attr_i64(root, "seed", (long long)c->seed);
   hid_t g = ax_h5_group(root, "faults");
   if (g < 0) bad = 1;
   /* metadata */

@@ -139,7 +139,7 @@ static int worker(const ax_campaign *c, const char *parts, const uint64_t *todo,
     if (stop_after > 0 && ++done >= stop_after) return 3; /* test aid: die like a kill */
   }
   free(rows);
-  free(scr);
+  ax_campaign_scratch_free(scr);
   return 0;
 }
 

@@ -56,7 +56,7 @@ static ax_fout inject(const ax_campaign *c, ax_saf_site s, uint32_t word, uint32
   r->stuck = stuck;
   void *scr = ax_campaign_scratch(c);
   ax_campaign_inject(c, r, scr);
-  free(scr);
+  ax_campaign_scratch_free(scr);
   return (ax_fout)r->outcome;
 }
 
