@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cfgutil.h"
 #include "config.h"
 #include "sim.h"
 
@@ -38,27 +39,6 @@ static int src_line(const config_setting_t *st) {
   return st ? (int)config_setting_source_line(st) : 0;
 }
 
-/* Full dotted path of a setting ("sa0.rows", "links.[2].from"). */
-static void path_of(const config_setting_t *st, char *buf, size_t len) {
-  const char *parts[32];
-  char idx[32][16];
-  int n = 0;
-  for (const config_setting_t *p = st; p && config_setting_parent(p) && n < 32;
-       p = config_setting_parent(p)) {
-    if (config_setting_name(p)) {
-      parts[n] = config_setting_name(p);
-    } else {
-      snprintf(idx[n], sizeof idx[n], "[%d]", config_setting_index(p));
-      parts[n] = idx[n];
-    }
-    n++;
-  }
-  size_t off = 0;
-  buf[0] = 0;
-  for (int i = n - 1; i >= 0 && off < len; i--)
-    off += (size_t)snprintf(buf + off, len - off, "%s%s", (i < n - 1) ? "." : "", parts[i]);
-}
-
 /* Error at a setting: "file:line: setting 'path': message". */
 static int fail_at(ctx *x, const config_setting_t *st, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -66,45 +46,17 @@ static int fail_at(ctx *x, const config_setting_t *st, const char *fmt, ...)
 #endif
     ;
 static int fail_at(ctx *x, const config_setting_t *st, const char *fmt, ...) {
-  char msg[700], path[256];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  int rc = ax_cfg_verror(x->err, x->errlen, x->file, st, fmt, ap);
   va_end(ap);
-  path_of(st, path, sizeof path);
-  if (!src_line(st)) /* added by a -s override: it has no line */
-    ax_errf(x->err, x->errlen, "%s: setting '%s' (set with -s): %s", src_file(x, st), path, msg);
-  else
-    ax_errf(x->err, x->errlen, "%s:%d: setting '%s': %s", src_file(x, st), src_line(st), path, msg);
-  return AX_EINVAL;
+  return rc;
 }
 
-static const char *type_name(int t) {
-  switch (t) {
-  case CONFIG_TYPE_INT:
-  case CONFIG_TYPE_INT64: return "an integer";
-  case CONFIG_TYPE_FLOAT: return "a number";
-  case CONFIG_TYPE_STRING: return "a string";
-  case CONFIG_TYPE_BOOL: return "a boolean";
-  case CONFIG_TYPE_ARRAY: return "an array";
-  case CONFIG_TYPE_LIST: return "a list";
-  case CONFIG_TYPE_GROUP: return "a group";
-  }
-  return "a value";
-}
-
-static int is_int(const config_setting_t *st) {
-  int t = config_setting_type(st);
-  return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64;
-}
-
-static int is_num(const config_setting_t *st) {
-  return is_int(st) || config_setting_type(st) == CONFIG_TYPE_FLOAT;
-}
-
-static double num_of(const config_setting_t *st) {
-  return is_int(st) ? (double)config_setting_get_int64(st) : config_setting_get_float(st);
-}
+#define type_name ax_cfg_type_name
+#define is_int ax_cfg_is_int
+#define is_num ax_cfg_is_num
+#define num_of ax_cfg_num
 
 /* Resolve a relative path against the config file's folder. */
 static char *resolve(ctx *x, const char *p) {

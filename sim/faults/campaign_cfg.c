@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfgutil.h"
 #include "campaign.h"
 #include "fi_stats.h"
 #include "sim.h"
@@ -38,25 +39,11 @@ static int fail(pc *x, const config_setting_t *st, const char *fmt, ...)
     ;
 static int fail(pc *x, const config_setting_t *st, const char *fmt, ...)
 {
-  char msg[600];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  int rc = ax_cfg_verror(x->err, x->errlen, x->c->file, st, fmt, ap);
   va_end(ap);
-  const char *name = st ? config_setting_name(st) : NULL;
-  const config_setting_t *par = st ? config_setting_parent(st) : NULL;
-  const char *pname = par ? config_setting_name(par) : NULL;
-  if (name && pname)
-    ax_errf(x->err, x->errlen, "%s:%d: setting '%s.%s': %s", x->c->file,
-            st ? (int)config_setting_source_line(st) : 0, pname, name, msg);
-  else if (name)
-    ax_errf(x->err, x->errlen, "%s:%d: setting '%s': %s", x->c->file,
-            (int)config_setting_source_line(st), name, msg);
-  else if (st && config_setting_source_line(st))
-    ax_errf(x->err, x->errlen, "%s:%d: %s", x->c->file, (int)config_setting_source_line(st), msg);
-  else
-    ax_errf(x->err, x->errlen, "%s: %s", x->c->file, msg);
-  return AX_EINVAL;
+  return rc;
 }
 
 /* Reject settings of group g not in the list, suggesting the closest. */

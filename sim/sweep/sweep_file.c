@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cfgutil.h"
 #include "config.h"
 #include "sim.h"
 #include "sweep.h"
@@ -36,25 +37,6 @@ static const char *const headline[] = {"sim_time_ps", "energy_pj", "ops", "macs"
 
 const char *ax_sweep_mode_name(ax_sweep_mode m) { return modes[m]; }
 
-static void path_of(const config_setting_t *st, char *buf, size_t len) {
-  const char *parts[32];
-  char idx[32][16];
-  int n = 0;
-  for (const config_setting_t *p = st; p && config_setting_parent(p) && n < 32; p = config_setting_parent(p)) {
-    if (config_setting_name(p)) {
-      parts[n] = config_setting_name(p);
-    } else {
-      snprintf(idx[n], sizeof idx[n], "[%d]", config_setting_index(p));
-      parts[n] = idx[n];
-    }
-    n++;
-  }
-  size_t off = 0;
-  buf[0] = 0;
-  for (int i = n - 1; i >= 0 && off < len; i--)
-    off += (size_t)snprintf(buf + off, len - off, "%s%s", (i < n - 1) ? "." : "", parts[i]);
-}
-
 /* "file:line: setting 'path': message" */
 static int fail_at(ctx *x, const config_setting_t *st, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -62,46 +44,18 @@ static int fail_at(ctx *x, const config_setting_t *st, const char *fmt, ...)
 #endif
     ;
 static int fail_at(ctx *x, const config_setting_t *st, const char *fmt, ...) {
-  char msg[800], path[256];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  int rc = ax_cfg_verror(x->err, x->errlen, x->sw->file, st, fmt, ap);
   va_end(ap);
-  path_of(st, path, sizeof path);
-  if (!config_setting_parent(st)) { /* the root: a setting is missing from the file */
-    ax_errf(x->err, x->errlen, "%s: %s", x->sw->file, msg);
-    return AX_EINVAL;
-  }
-  const char *f = config_setting_source_file(st);
-  ax_errf(x->err, x->errlen, "%s:%d: setting '%s': %s", f ? f : x->sw->file,
-          (int)config_setting_source_line(st), path, msg);
-  return AX_EINVAL;
+  return rc;
 }
 
-static const char *type_name(int t) {
-  switch (t) {
-  case CONFIG_TYPE_INT:
-  case CONFIG_TYPE_INT64: return "an integer";
-  case CONFIG_TYPE_FLOAT: return "a number";
-  case CONFIG_TYPE_STRING: return "a string";
-  case CONFIG_TYPE_BOOL: return "a boolean";
-  case CONFIG_TYPE_ARRAY: return "an array";
-  case CONFIG_TYPE_LIST: return "a list";
-  case CONFIG_TYPE_GROUP: return "a group";
-  }
-  return "a value";
-}
-
-static int is_int(const config_setting_t *st) {
-  int t = config_setting_type(st);
-  return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64;
-}
-static int is_num(const config_setting_t *st) {
-  return is_int(st) || config_setting_type(st) == CONFIG_TYPE_FLOAT;
-}
-static double num_of(const config_setting_t *st) {
-  return is_int(st) ? (double)config_setting_get_int64(st) : config_setting_get_float(st);
-}
+#define type_name ax_cfg_type_name
+#define is_int ax_cfg_is_int
+#define is_num ax_cfg_is_num
+#define num_of ax_cfg_num
+#define path_of ax_cfg_path
 
 /* Shortest decimal text that reads back as exactly v. */
 static void fmt_double(char *b, size_t n, double v) {
