@@ -198,6 +198,16 @@ def script_load(path, prog, point=None):
         sys.exit(2)
 
 
+def script_load_any(path, prog):
+    """load() for a script that takes any kind of file; on error exit 2."""
+    import sys
+    try:
+        return load(path)
+    except AxsimFileError as e:
+        print("%s: %s" % (prog, e), file=sys.stderr)
+        sys.exit(2)
+
+
 def add_file_args(p, what="axsim results file"):
     """The FILE argument and --point N every single-run script takes."""
     p.add_argument("file", help="%s (axsim run -o FILE), or a sweep summary with --point" % what)

@@ -495,6 +495,95 @@ def case_sweep(env):
     close(kv["sim_time_ps_ratio"], int(S["sim_time_ps"][3]) / int(S["sim_time_ps"][2]), "compare of points 2 and 3")
 
 
+def wilson(k, n, z=1.959963984540054):
+    """Wilson score interval of k successes in n (Wilson, JASA 1927), by hand."""
+    p = k / n
+    d = 1 + z * z / n
+    c = (p + z * z / (2 * n)) / d
+    h = z / d * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return max(0.0, c - h), min(1.0, c + h)
+
+
+def case_faults(env):
+    """A real campaign: AVF per structure recounted from /faults/injections with
+    Wilson intervals by hand; the BER curves vs /faults/ber; the figures."""
+    camp = os.path.join(env.src, "tests", "analysis", "tiny-faults.cfg")
+    out = os.path.join(env.work, "tf.h5")
+    p = subprocess.run([env.axsim, "faults", camp, "-q", "-j", "2", "-o", out], capture_output=True, text=True)
+    if not check(p.returncode == 0, "axsim faults exited %d: %s" % (p.returncode, p.stderr)):
+        return
+    with h5py.File(out, "r") as f:
+        inj = f["faults/injections"][()]
+        ber = f["faults/ber"][()]
+        fa = {k: f["faults"].attrs[k] for k in f["faults"].attrs}
+    structs = list(dict.fromkeys(s.decode() for s in inj["structure"]))
+    o, _ = env.script("faults_avf.py", out, "-o", "avf.png")
+    t, kv = parse(o)
+    rows = t["structures (avf with its 95% interval)"]
+    equal([x["structure"] for x in rows], structs, "one row per sampled structure")
+    worst, worst_avf = None, -1
+    for x in rows:
+        m = np.array([s.decode() == x["structure"] for s in inj["structure"]])
+        n = int(m.sum())
+        k = int((inj["raw_code"][m] != 0).sum())  # raw: without protection
+        equal(int(x["injections"]), n, "%s: injections recounted" % x["structure"])
+        close(x["avf"], k / n, "%s: AVF = non-masked / injections" % x["structure"])
+        lo, hi = wilson(k, n)
+        close(x["avf_lo"], lo, "%s: Wilson lower bound by hand" % x["structure"], rel=1e-7)
+        close(x["avf_hi"], hi, "%s: Wilson upper bound by hand" % x["structure"], rel=1e-7)
+        for code, name in enumerate(("masked", "sdc", "critical", "detected", "corrected", "hang")):
+            equal(int(x[name]), int((inj["code"][m] == code).sum()), "%s: %s count" % (x["structure"], name))
+        if k / n > worst_avf:
+            worst, worst_avf = x["structure"], k / n
+    equal(int(kv["injections"]), len(inj), "injections=")
+    equal(kv["worst"], worst, "worst structure")
+    close(kv["clean_accuracy"], float(fa["clean_accuracy"]), "clean_accuracy=")
+    close(kv["avf"], float(fa["avf"]), "campaign avf=")
+    fig = env.figure_of("faults_avf.py", out, "-o", "avf2.png")
+    if fig:
+        bars = fig.axes[0].patches
+        equal(len(bars), len(rows), "one AVF bar per structure")
+        for b, x in zip(bars, rows):
+            close(b.get_height(), float(x["avf"]), "plotted AVF of %s" % x["structure"])
+        # the whiskers: one vertical segment per bar, from lo to hi
+        segs = [s for c in fig.axes[0].collections for s in c.get_segments()]
+        equal(len(segs), len(rows), "one interval whisker per structure")
+        for s, x in zip(segs, rows):
+            close(min(s[0][1], s[1][1]), float(x["avf_lo"]), "whisker low of %s" % x["structure"], rel=1e-7)
+            close(max(s[0][1], s[1][1]), float(x["avf_hi"]), "whisker high of %s" % x["structure"], rel=1e-7)
+    o, _ = env.script("faults_avf.py", out, "--metric", "sdc", "--no-plot")
+    t, kv = parse(o)
+    for x in t["structures (sdc with its 95% interval)"]:
+        m = np.array([s.decode() == x["structure"] for s in inj["structure"]])
+        k = int(np.isin(inj["code"][m], (1, 2)).sum())
+        close(x["sdc_rate"], k / int(m.sum()), "%s: SDC rate = (sdc + critical) / injections" % x["structure"])
+    # BER curves
+    o, _ = env.script("faults_ber.py", out, "-o", "ber.png")
+    t, kv = parse(o)
+    rows = t["accuracy vs weight-memory BER"]
+    equal(len(rows), len(ber), "BER rows")
+    want = sorted(((int(b["clip"]), float(b["ber"])), float(b["accuracy"])) for b in ber)
+    got = [((int(x["clip"]), float(x["ber"])), float(x["accuracy"])) for x in rows]
+    for (kg, ag), (kw, aw) in zip(got, want):
+        equal(kg, kw, "BER row order (clip, rate)")
+        close(ag, aw, "accuracy at %s" % (kg,))
+    equal(int(kv["rates"]), 3, "three rates, as in tiny-faults.cfg")
+    for c in (0, 1):
+        acc = [a_ for (k_, a_) in want if k_[0] == c]
+        close(kv["accuracy_at_max_ber.clip%d" % c], acc[-1], "accuracy at 1e-2, clip %d" % c)
+    fig = env.figure_of("faults_ber.py", out, "-o", "ber2.png")
+    if fig:
+        lines = [ln for ln in fig.axes[0].get_lines() if len(ln.get_xdata()) == 3]
+        equal(len(lines), 2, "two curves (plain, clipped)")
+        for c, ln in enumerate(lines):
+            equal([float(v) for v in ln.get_xdata()], [1e-4, 1e-3, 1e-2], "curve %d rates" % c)
+            for v, (k_, a_) in zip(ln.get_ydata(), [w for w in want if w[0][0] == c]):
+                close(v, a_, "plotted accuracy at %s" % (k_,))
+    run = env.run(env.tiny, "tiny.h5")
+    _, err = env.script("faults_avf.py", run, rc=2)
+    check("not a fault campaign" in err, "faults_avf.py refuses a run file: %r" % err)
+
+
 def case_cli(env):
     """Every script: --help exits 0 and says what it does; bad files exit 2 naming the file."""
     scripts = sorted(f for f in os.listdir(env.analysis) if f.endswith(".py") and f != "axsim_h5.py")
