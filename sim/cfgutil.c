@@ -1,7 +1,10 @@
 /*
  * cfgutil.c - helpers shared by axsim's libconfig readers (see cfgutil.h).
  */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "axsim/axsim.h"
 #include "cfgutil.h"
@@ -71,4 +74,29 @@ int ax_cfg_verror(char *err, size_t errlen, const char *file, const config_setti
   else
     ax_errf(err, errlen, "%s:%d: setting '%s': %s", f, line, path, msg);
   return AX_EINVAL;
+}
+
+int ax_cfg_read(config_t *cfg, const char *file, const char *what, char *err, size_t errlen) {
+  struct stat sb;
+  if (stat(file, &sb) != 0) {
+    ax_errf(err, errlen, "%s: cannot open %s: %s", file, what, strerror(errno));
+    return AX_EINVAL;
+  }
+  if (!S_ISREG(sb.st_mode)) {
+    ax_errf(err, errlen, "%s: not a regular file", file);
+    return AX_EINVAL;
+  }
+  char dir[1024] = ".";
+  const char *slash = strrchr(file, '/');
+  if (slash) snprintf(dir, sizeof dir, "%.*s", (int)(slash - file), file);
+  config_init(cfg);
+  config_set_include_dir(cfg, dir);
+  if (!config_read_file(cfg, file)) {
+    const char *ef = config_error_file(cfg);
+    ax_errf(err, errlen, "%s:%d: syntax error: %s", ef ? ef : file, config_error_line(cfg),
+            config_error_text(cfg));
+    config_destroy(cfg);
+    return AX_EINVAL;
+  }
+  return AX_OK;
 }

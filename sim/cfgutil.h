@@ -26,4 +26,10 @@ double ax_cfg_num(const config_setting_t *st);
 int ax_cfg_verror(char *err, size_t errlen, const char *file, const config_setting_t *st,
                   const char *fmt, va_list ap);
 
+/* Read a libconfig file: it must be a regular file; @include paths resolve
+ * against its folder; syntax errors read "file:line: syntax error: ...".
+ * `what` names the kind of file ("config", "sweep file") in messages. On
+ * AX_OK cfg holds the file (config_destroy it); else AX_EINVAL and err. */
+int ax_cfg_read(config_t *cfg, const char *file, const char *what, char *err, size_t errlen);
+
 #endif

@@ -559,33 +559,10 @@ static int apply_override(ctx *x, const char *ov) {
   return rc;
 }
 
-static char *slurp(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  size_t cap = 4096, n = 0;
-  char *b = ax_xmalloc(cap);
-  size_t r;
-  while ((r = fread(b + n, 1, cap - n - 1, f)) > 0) {
-    n += r;
-    if (cap - n < 2) b = ax_xrealloc(b, cap *= 2);
-  }
-  b[n] = 0;
-  fclose(f);
-  return b;
-}
 
 int ax_config_load(const char *file, char *const *ov, size_t nov, uint64_t seed_override,
                    int has_seed, ax_sim **out, char *err, size_t errlen) {
   *out = NULL;
-  struct stat sb;
-  if (stat(file, &sb) != 0) {
-    ax_errf(err, errlen, "%s: cannot open config: %s", file, strerror(errno));
-    return AX_EINVAL;
-  }
-  if (!S_ISREG(sb.st_mode)) {
-    ax_errf(err, errlen, "%s: not a regular file", file);
-    return AX_EINVAL;
-  }
   ctx x;
   memset(&x, 0, sizeof x);
   x.file = file;
@@ -593,15 +570,7 @@ int ax_config_load(const char *file, char *const *ov, size_t nov, uint64_t seed_
   x.errlen = errlen;
   const char *slash = strrchr(file, '/');
   if (slash) snprintf(x.dir, sizeof x.dir, "%.*s", (int)(slash - file), file);
-  config_init(&x.cfg);
-  config_set_include_dir(&x.cfg, x.dir[0] ? x.dir : ".");
-  if (!config_read_file(&x.cfg, file)) {
-    const char *ef = config_error_file(&x.cfg);
-    ax_errf(err, errlen, "%s:%d: syntax error: %s", ef ? ef : file, config_error_line(&x.cfg),
-            config_error_text(&x.cfg));
-    config_destroy(&x.cfg);
-    return AX_EINVAL;
-  }
+  if (ax_cfg_read(&x.cfg, file, "config", err, errlen) != AX_OK) return AX_EINVAL;
   for (size_t i = 0; i < nov; i++)
     if (apply_override(&x, ov[i]) != AX_OK) {
       config_destroy(&x.cfg);
@@ -610,7 +579,7 @@ int ax_config_load(const char *file, char *const *ov, size_t nov, uint64_t seed_
   x.s = ax_sim_new(0);
   x.s->watchdog = 100000000000000ull; /* 1e14 ps = 100 s simulated, unless sim.max_time_us */
   x.s->config_file = ax_strdup(file);
-  x.s->config_text = slurp(file);
+  x.s->config_text = ax_slurp(file);
   size_t olen = 1;
   for (size_t i = 0; i < nov; i++) olen += strlen(ov[i]) + 1;
   x.s->overrides = ax_xcalloc(1, olen);

@@ -146,6 +146,8 @@ void ax_errf(char *err, size_t len, const char *fmt, ...)
     ;
 /* The candidate closest to `word` by edit distance, or NULL if none is close. */
 const char *ax_suggest(const char *word, const char *const *cands, size_t n);
+/* A whole file as a NUL-terminated string (free it), NULL if unreadable. */
+char *ax_slurp(const char *path);
 /* strdup that aborts on out-of-memory. */
 char *ax_strdup(const char *s);
 /* malloc/calloc/realloc that abort on out-of-memory (the core cannot go on). */

@@ -83,3 +83,22 @@ const char *ax_suggest(const char *word, const char *const *cands, size_t n) {
     if (cands[i] && !strncmp(cands[i], word, len)) return cands[i];
   return NULL;
 }
+
+char *ax_slurp(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  size_t cap = 4096, n = 0, r;
+  char *b = ax_xmalloc(cap);
+  while ((r = fread(b + n, 1, cap - n - 1, f)) > 0) {
+    n += r;
+    if (cap - n < 2) b = ax_xrealloc(b, cap *= 2);
+  }
+  b[n] = 0;
+  int bad = ferror(f);
+  fclose(f);
+  if (bad) {
+    free(b);
+    return NULL;
+  }
+  return b;
+}

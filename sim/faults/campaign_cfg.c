@@ -138,21 +138,6 @@ static uint64_t fnv(const char *s)
   return h;
 }
 
-static char *slurp(const char *path)
-{
-  FILE *fp = fopen(path, "rb");
-  if (!fp) return NULL;
-  size_t cap = 4096, n = 0;
-  char *b = ax_xmalloc(cap);
-  size_t r;
-  while ((r = fread(b + n, 1, cap - n - 1, fp)) > 0) {
-    n += r;
-    if (cap - n < 2) b = ax_xrealloc(b, cap *= 2);
-  }
-  b[n] = 0;
-  fclose(fp);
-  return b;
-}
 
 static const char *site_names[AX_SAF_NSITES];
 
@@ -335,16 +320,11 @@ int ax_campaign_load(const char *file, ax_campaign *c, char *err, size_t errlen)
   const char *sl = strrchr(file, '/');
   if (sl) snprintf(c->dir, sizeof c->dir, "%.*s", (int)(sl - file), file);
   pc x = {.c = c, .err = err, .errlen = errlen};
-  c->text = slurp(file);
+  if (ax_cfg_read(&x.cfg, file, "campaign file", err, errlen) != AX_OK) return AX_EINVAL;
+  c->text = ax_slurp(file);
   if (!c->text) {
-    ax_errf(err, errlen, "%s: cannot open: %s", file, strerror(errno));
-    return AX_EINVAL;
-  }
-  config_init(&x.cfg);
-  if (!config_read_string(&x.cfg, c->text)) {
-    ax_errf(err, errlen, "%s:%d: syntax error: %s", file, config_error_line(&x.cfg),
-            config_error_text(&x.cfg));
     config_destroy(&x.cfg);
+    ax_errf(err, errlen, "%s: cannot read: %s", file, strerror(errno));
     return AX_EINVAL;
   }
   int rc = parse(&x);

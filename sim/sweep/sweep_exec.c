@@ -91,19 +91,6 @@ static char *fail_key(const ax_sweep *sw, size_t i) {
   return k;
 }
 
-static char *slurp(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  size_t cap = 1024, n = 0, r;
-  char *b = ax_xmalloc(cap);
-  while ((r = fread(b + n, 1, cap - n - 1, f)) > 0) {
-    n += r;
-    if (cap - n < 2) b = ax_xrealloc(b, cap *= 2);
-  }
-  b[n] = 0;
-  fclose(f);
-  return b;
-}
 
 /* Write point i's .fail (status, message) via tmp + rename. */
 static void write_fail(const ax_sweep_exec *ex, size_t i, int status, const char *msg) {
@@ -177,7 +164,7 @@ static int h5_matches(const ax_sweep_exec *ex, size_t i) {
 
 /* 1 if the .fail file is point i's; its status and message out. */
 static int fail_matches(const ax_sweep_exec *ex, size_t i, const char *path, int *status, char *msg, size_t len) {
-  char *t = slurp(path);
+  char *t = ax_slurp(path);
   if (!t) return 0;
   char *key = fail_key(ex->sw, i);
   size_t kl = strlen(key);

@@ -358,19 +358,6 @@ static int read_list_points(ctx *x, config_setting_t *ps) {
   return rc;
 }
 
-static char *slurp(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  size_t cap = 4096, n = 0, r;
-  char *b = ax_xmalloc(cap);
-  while ((r = fread(b + n, 1, cap - n - 1, f)) > 0) {
-    n += r;
-    if (cap - n < 2) b = ax_xrealloc(b, cap *= 2);
-  }
-  b[n] = 0;
-  fclose(f);
-  return b;
-}
 
 static int load(ctx *x) {
   ax_sweep *sw = x->sw;
@@ -537,20 +524,11 @@ static int load(ctx *x) {
 
 int ax_sweep_load(const char *file, ax_sweep **out, char *err, size_t errlen) {
   *out = NULL;
-  struct stat sb;
-  if (stat(file, &sb) != 0) {
-    ax_errf(err, errlen, "%s: cannot open sweep file: %s", file, strerror(errno));
-    return AX_EINVAL;
-  }
-  if (!S_ISREG(sb.st_mode)) {
-    ax_errf(err, errlen, "%s: not a regular file", file);
-    return AX_EINVAL;
-  }
   ctx x;
   memset(&x, 0, sizeof x);
   x.sw = ax_xcalloc(1, sizeof *x.sw);
   x.sw->file = ax_strdup(file);
-  x.sw->text = slurp(file);
+  x.sw->text = ax_slurp(file);
   x.sw->seed = 1;
   uint64_t h = 1469598103934665603ull;
   for (const char *p = x.sw->text ? x.sw->text : ""; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
@@ -559,18 +537,11 @@ int ax_sweep_load(const char *file, ax_sweep **out, char *err, size_t errlen) {
   x.errlen = errlen;
   const char *slash = strrchr(file, '/');
   if (slash) snprintf(x.dir, sizeof x.dir, "%.*s", (int)(slash - file), file);
-  config_init(&x.cfg);
-  config_set_include_dir(&x.cfg, x.dir[0] ? x.dir : ".");
-  int rc;
-  if (!config_read_file(&x.cfg, file)) {
-    const char *ef = config_error_file(&x.cfg);
-    ax_errf(err, errlen, "%s:%d: syntax error: %s", ef ? ef : file, config_error_line(&x.cfg),
-            config_error_text(&x.cfg));
-    rc = AX_EINVAL;
-  } else {
+  int rc = ax_cfg_read(&x.cfg, file, "sweep file", err, errlen);
+  if (rc == AX_OK) {
     rc = load(&x);
+    config_destroy(&x.cfg);
   }
-  config_destroy(&x.cfg);
   if (x.base) ax_sim_free(x.base);
   if (rc != AX_OK) {
     ax_sweep_free(x.sw);
