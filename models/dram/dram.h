@@ -95,7 +95,7 @@ int ax_dram_tp_find(const char *name);
 typedef struct ax_dram_lat {
   uint8_t next;     /* ax_dram_cmd */
   uint8_t window;   /* 0 or the window length */
-  uint16_t rule;    /* index into std->rules */
+  uint16_t rule;    /* ax_dram_std_rule(std, rule) */
   int32_t cycles;
 } ax_dram_lat;
 
@@ -110,6 +110,9 @@ typedef struct ax_dram_timing {
 int ax_dram_timing_build(ax_dram_timing *t, const ax_dram_cfg *cfg);
 /* Free what ax_dram_timing_build allocated. */
 void ax_dram_timing_free(ax_dram_timing *t);
+/* The largest latency in cycles from `prev` to `next` at `scope` among
+ * rules with that window (0: plain rules); 0 if none binds. */
+int ax_dram_timing_gap(const ax_dram_timing *t, ax_dram_cmd prev, ax_dram_scope scope, ax_dram_cmd next, int window);
 
 /* ---- statistics ------------------------------------------------------------ */
 

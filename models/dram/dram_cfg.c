@@ -30,7 +30,9 @@ const char *ax_dram_cmd_name(ax_dram_cmd c) {
   static const char *const n[AX_DRAM_CMD_N] = {
     [AX_DRAM_ACT] = "activate", [AX_DRAM_PRE] = "precharge", [AX_DRAM_RD] = "read",
     [AX_DRAM_WR] = "write", [AX_DRAM_RDA] = "read_p", [AX_DRAM_WRA] = "write_p",
-    [AX_DRAM_REFAB] = "refresh", [AX_DRAM_REFPB] = "refresh_bank"};
+    [AX_DRAM_REFAB] = "refresh", [AX_DRAM_REFPB] = "refresh_bank",
+    [AX_DRAM_ACT_AB] = "activate_ab", [AX_DRAM_MAC_AB] = "mac_ab", [AX_DRAM_PRE_AB] = "precharge_ab",
+    [AX_DRAM_WRGB] = "write_gb", [AX_DRAM_RDMAC] = "read_mac"};
   return c < AX_DRAM_CMD_N ? n[c] : "?";
 }
 
@@ -39,7 +41,10 @@ const ax_dram_std *ax_dram_std_find(const char *name) {
   static const struct { const char *n; const ax_dram_std *s; } t[] = {
     {"DDR4", &ax_dram_std_ddr4}, {"DDR5", &ax_dram_std_ddr5}, {"LPDDR4", &ax_dram_std_lpddr4},
     {"LPDDR5", &ax_dram_std_lpddr5}, {"HBM", &ax_dram_std_hbm2}, {"HBM2", &ax_dram_std_hbm2},
-    {"HBM3", &ax_dram_std_hbm3}, {"GDDR6", &ax_dram_std_gddr6}};
+    {"HBM3", &ax_dram_std_hbm3}, {"GDDR6", &ax_dram_std_gddr6}, {"GDDR6-AiM", &ax_dram_std_gddr6_aim},
+    {"HBM2-PIM", &ax_dram_std_hbm2_pim}, {"HBM3-PIM", &ax_dram_std_hbm3_pim}, {"DDR4-PIM", &ax_dram_std_ddr4_pim},
+    {"DDR5-PIM", &ax_dram_std_ddr5_pim}, {"LPDDR4-PIM", &ax_dram_std_lpddr4_pim},
+    {"LPDDR5-PIM", &ax_dram_std_lpddr5_pim}};
   for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
     if (strcasecmp(t[i].n, name) == 0) return t[i].s;
   return NULL;

@@ -34,11 +34,11 @@
 typedef struct bank_st {
   int open_row;              /* -1: closed */
   int hits;                  /* column commands since the activate */
-  uint64_t t[AX_DRAM_CMD_N]; /* earliest issue from bank-scope rules */
+  uint64_t t[AX_DRAM_CMD_STD_N]; /* earliest issue from bank-scope rules */
 } bank_st;
 
 typedef struct lvl_st {
-  uint64_t t[AX_DRAM_CMD_N];
+  uint64_t t[AX_DRAM_CMD_STD_N];
 } lvl_st;
 
 typedef struct qent {          /* a command waiting in a command queue */
@@ -102,11 +102,13 @@ struct ax_dram_ctrl {
   const ax_dram_cfg *cfg;
   const ax_dram_timing *tm;
   /* the compiled rules per (prev command, scope), one entry per next
-   * command (the largest latency of its rules), windows apart */
-  ulat ul[AX_DRAM_CMD_N][AX_DRAM_SC_N][AX_DRAM_CMD_N];
-  uint8_t nul[AX_DRAM_CMD_N][AX_DRAM_SC_N];
-  uint8_t win_next[AX_DRAM_CMD_N];   /* bit w: window w limits this command */
-  uint8_t win_prev[AX_DRAM_CMD_N];   /* bit w: this command counts in window w */
+   * command (the largest latency of its rules), windows apart; only the
+   * commands a plain controller issues (a PIM standard's all-bank rows are
+   * for the `pim` model) */
+  ulat ul[AX_DRAM_CMD_STD_N][AX_DRAM_SC_N][AX_DRAM_CMD_STD_N];
+  uint8_t nul[AX_DRAM_CMD_STD_N][AX_DRAM_SC_N];
+  uint8_t win_next[AX_DRAM_CMD_STD_N];   /* bit w: window w limits this command */
+  uint8_t win_prev[AX_DRAM_CMD_STD_N];   /* bit w: this command counts in window w */
   int ch, nranks, nbg, nbpg, nbanks;
   uint64_t clk;
   bank_st *bank;               /* [rank][bg][bank] */
@@ -261,14 +263,16 @@ ax_dram_ctrl *ax_dram_ctrl_new(const ax_dram_cfg *cfg, const ax_dram_timing *t, 
   c->st.rank_active_cycles = calloc((size_t)c->nranks, sizeof(uint64_t));
   for (int i = 0; i < nb && c->bank; i++) c->bank[i].open_row = -1;
   /* windowed rules (tFAW, t32AW): one ring per rank each */
-  for (int p = 0; p < AX_DRAM_CMD_N; p++)
+  for (int p = 0; p < AX_DRAM_CMD_STD_N; p++)
     for (int sc = 0; sc < AX_DRAM_SC_N; sc++)
       for (int k = 0; k < t->n[p][sc]; k++)
-        if (t->lat[p][sc][k].window && c->nwin < 8) c->winlat[c->nwin++] = &t->lat[p][sc][k];
-  for (int p = 0; p < AX_DRAM_CMD_N; p++)
+        if (t->lat[p][sc][k].window && t->lat[p][sc][k].next < AX_DRAM_CMD_STD_N && c->nwin < 8)
+          c->winlat[c->nwin++] = &t->lat[p][sc][k];
+  for (int p = 0; p < AX_DRAM_CMD_STD_N; p++)
     for (int sc = 0; sc < AX_DRAM_SC_N; sc++)
       for (int k = 0; k < t->n[p][sc]; k++) {
         const ax_dram_lat *l = &t->lat[p][sc][k];
+        if (l->next >= AX_DRAM_CMD_STD_N) continue;
         if (l->window) {
           for (int w = 0; w < c->nwin; w++)
             if (c->winlat[w] == l) { c->win_prev[p] |= (uint8_t)(1u << w); c->win_next[l->next] |= (uint8_t)(1u << w); }
@@ -614,7 +618,7 @@ static int first_ready(ax_dram_ctrl *c, int qi, int *kind) {
   uint64_t lb = NEVER;
   const qent *prev = NULL;
   bank_st *b = NULL;
-  uint64_t memo_t[AX_DRAM_CMD_N];
+  uint64_t memo_t[AX_DRAM_CMD_STD_N];
   unsigned memo = 0; /* bit per command: memo_t holds ready_at for prev's bank */
   for (int i = 0; i < q->n; i++) {
     qent *e = &q->e[i];

@@ -10,17 +10,38 @@
 
 #include "dram.h"
 
+/* Number of rules of a standard, its base's included. */
+int ax_dram_std_nrules(const ax_dram_std *s) {
+  int n = s->base ? ax_dram_std_nrules(s->base) : 0;
+  for (int i = 0; i < AX_DRAM_MAX_TABLES && s->tables[i]; i++) n += s->tables[i]->n;
+  return n;
+}
+
+/* Rule i of a standard: its base's first, then its tables' in order. */
+const ax_dram_rule *ax_dram_std_rule(const ax_dram_std *s, int i) {
+  if (s->base) {
+    int nb = ax_dram_std_nrules(s->base);
+    if (i < nb) return ax_dram_std_rule(s->base, i);
+    i -= nb;
+  }
+  for (int k = 0; k < AX_DRAM_MAX_TABLES && s->tables[k]; k++) {
+    if (i < s->tables[k]->n) return &s->tables[k]->rows[i];
+    i -= s->tables[k]->n;
+  }
+  return NULL;
+}
+
 /* Evaluate cfg->std's rules with cfg's numbers. */
 int ax_dram_timing_build(ax_dram_timing *t, const ax_dram_cfg *cfg) {
   const ax_dram_std *s = cfg->std;
-  size_t max = 0;
-  for (int r = 0; r < s->nrules; r++) max += (size_t)AX_DRAM_CMD_N * AX_DRAM_CMD_N;
+  int nrules = ax_dram_std_nrules(s);
+  size_t max = (size_t)nrules * AX_DRAM_CMD_N * AX_DRAM_CMD_N;
   ax_dram_lat *tmp = malloc(sizeof *tmp * (max ? max : 1));
   int *key = malloc(sizeof *key * (max ? max : 1));
   if (!tmp || !key) { free(tmp); free(key); return AX_ENOMEM; }
   size_t n = 0;
-  for (int r = 0; r < s->nrules; r++) {
-    const ax_dram_rule *ru = &s->rules[r];
+  for (int r = 0; r < nrules; r++) {
+    const ax_dram_rule *ru = ax_dram_std_rule(s, r);
     int cyc = 0;
     for (int k = 0; k < AX_DRAM_MAX_TERMS && ru->lat[k].coef; k++) cyc += ru->lat[k].coef * cfg->t[ru->lat[k].tp];
     if (cyc <= 0) continue; /* never binds: a command cannot issue before its predecessor */
@@ -60,4 +81,15 @@ int ax_dram_timing_build(ax_dram_timing *t, const ax_dram_cfg *cfg) {
 void ax_dram_timing_free(ax_dram_timing *t) {
   free(t->store);
   t->store = NULL;
+}
+
+/* The largest latency (cycles) from `prev` to `next` at `scope` with that
+ * window (0: plain rules), 0 if no rule binds. */
+int ax_dram_timing_gap(const ax_dram_timing *t, ax_dram_cmd prev, ax_dram_scope scope, ax_dram_cmd next, int window) {
+  int g = 0;
+  for (int k = 0; k < t->n[prev][scope]; k++) {
+    const ax_dram_lat *l = &t->lat[prev][scope][k];
+    if (l->next == next && l->window == window && l->cycles > g) g = l->cycles;
+  }
+  return g;
 }

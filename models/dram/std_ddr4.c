@@ -9,52 +9,10 @@
  */
 #include "dram_std.h"
 
-#define C AX_DRAM_C
-#define P AX_P
-#define M AX_M
-
-/* Rows shared with the other DDR-family files are spelled out in each file
- * on purpose: one standard, one file, every rule in sight. */
-static const ax_dram_rule rules[] = {
-  /* ---- column to column ---------------------------------------------- */
-  {.name = "tCCD_S", .scope = AX_DRAM_SC_RANK, .prev = AX_DRAM_COLRD, .next = AX_DRAM_COLRD, .lat = {P(tCCD_S)}},
-  {.name = "tCCD_L", .scope = AX_DRAM_SC_BANKGROUP, .prev = AX_DRAM_COLRD, .next = AX_DRAM_COLRD, .lat = {P(tCCD_L)}},
-  {.name = "tBURST", .scope = AX_DRAM_SC_RANK, .prev = AX_DRAM_COLRD, .next = AX_DRAM_COLRD, .lat = {P(BURST)}},
-  {.name = "tRTRS", .scope = AX_DRAM_SC_OTHER_RANKS, .prev = AX_DRAM_COLRD, .next = AX_DRAM_COLRD, .lat = {P(BURST), P(tRTRS)}},
-  {.name = "tRTW", .scope = AX_DRAM_SC_CHANNEL, .prev = AX_DRAM_COLRD, .next = AX_DRAM_COLWR, .lat = {P(RL), P(BURST), M(WL), P(tRTRS)}},
-  {.name = "tCCD_S", .scope = AX_DRAM_SC_RANK, .prev = AX_DRAM_COLWR, .next = AX_DRAM_COLWR, .lat = {P(tCCD_S)}},
-  {.name = "tCCD_L", .scope = AX_DRAM_SC_BANKGROUP, .prev = AX_DRAM_COLWR, .next = AX_DRAM_COLWR, .lat = {P(tCCD_L)}},
-  {.name = "tBURST", .scope = AX_DRAM_SC_RANK, .prev = AX_DRAM_COLWR, .next = AX_DRAM_COLWR, .lat = {P(BURST)}},
-  /* DRAMsim3 lets writes to two ranks follow at one burst; the bus needs the
-   * rank-switch bubble for them too (docs/dram.md, "Where we differ") */
-  {.name = "tRTRS", .scope = AX_DRAM_SC_OTHER_RANKS, .prev = AX_DRAM_COLWR, .next = AX_DRAM_COLWR, .lat = {P(BURST), P(tRTRS)}},
-  {.name = "tWTR_S", .scope = AX_DRAM_SC_RANK, .prev = AX_DRAM_COLWR, .next = AX_DRAM_COLRD, .lat = {P(WL), P(BURST), P(tWTR_S)}},
-  {.name = "tWTR_L", .scope = AX_DRAM_SC_BANKGROUP, .prev = AX_DRAM_COLWR, .next = AX_DRAM_COLRD, .lat = {P(WL), P(BURST), P(tWTR_L)}},
-  {.name = "tRTRS", .scope = AX_DRAM_SC_OTHER_RANKS, .prev = AX_DRAM_COLWR, .next = AX_DRAM_COLRD, .lat = {P(WL), P(BURST), P(tRTRS), M(RL)}},
-  /* ---- column to row -------------------------------------------------- */
-  {.name = "tRTP", .scope = AX_DRAM_SC_BANK, .prev = C(AX_DRAM_RD), .next = C(AX_DRAM_PRE), .lat = {P(AL), P(tRTP)}},
-  {.name = "tWR", .scope = AX_DRAM_SC_BANK, .prev = C(AX_DRAM_WR), .next = C(AX_DRAM_PRE), .lat = {P(WL), P(BURST), P(tWR)}},
-  {.name = "tRTP+tRP", .scope = AX_DRAM_SC_BANK, .prev = C(AX_DRAM_RDA), .next = C(AX_DRAM_ACT), .lat = {P(AL), P(BURST), P(tRTP), P(tRP)}},
-  {.name = "tRTP+tRP", .scope = AX_DRAM_SC_BANK, .prev = C(AX_DRAM_RDA), .next = C(AX_DRAM_REFAB) | C(AX_DRAM_REFPB), .lat = {P(AL), P(tRTP), P(tRP)}},
-  {.name = "tWR+tRP", .scope = AX_DRAM_SC_BANK, .prev = C(AX_DRAM_WRA), .next = C(AX_DRAM_ACT) | C(AX_DRAM_REFAB) | C(AX_DRAM_REFPB), .lat = {P(WL), P(BURST), P(tWR), P(tRP)}},
-  /* ---- row commands --------------------------------------------------- */
-  {.name = "tRCD", .scope = AX_DRAM_SC_BANK, .prev = C(AX_DRAM_ACT), .next = AX_DRAM_COL, .lat = {P(tRCD), M(AL)}},
-  {.name = "tRAS", .scope = AX_DRAM_SC_BANK, .prev = C(AX_DRAM_ACT), .next = C(AX_DRAM_PRE), .lat = {P(tRAS)}},
-  {.name = "tRC", .scope = AX_DRAM_SC_BANK, .prev = C(AX_DRAM_ACT), .next = C(AX_DRAM_ACT), .lat = {P(tRC)}},
-  {.name = "tRRD_L", .scope = AX_DRAM_SC_BANKGROUP, .prev = C(AX_DRAM_ACT), .next = C(AX_DRAM_ACT), .lat = {P(tRRD_L)}},
-  {.name = "tRRD_S", .scope = AX_DRAM_SC_RANK, .prev = C(AX_DRAM_ACT), .next = C(AX_DRAM_ACT), .lat = {P(tRRD_S)}},
-  {.name = "tFAW", .scope = AX_DRAM_SC_RANK, .prev = C(AX_DRAM_ACT), .next = C(AX_DRAM_ACT), .lat = {P(tFAW)}, .window = 4},
-  {.name = "tRC", .scope = AX_DRAM_SC_RANK, .prev = C(AX_DRAM_ACT), .next = C(AX_DRAM_REFPB), .lat = {P(tRC)}},
-  {.name = "tRP", .scope = AX_DRAM_SC_BANK, .prev = C(AX_DRAM_PRE), .next = C(AX_DRAM_ACT) | C(AX_DRAM_REFAB) | C(AX_DRAM_REFPB), .lat = {P(tRP)}},
-  /* ---- refresh -------------------------------------------------------- */
-  {.name = "tRFC", .scope = AX_DRAM_SC_RANK, .prev = C(AX_DRAM_REFAB), .next = C(AX_DRAM_ACT) | C(AX_DRAM_REFAB) | C(AX_DRAM_REFPB), .lat = {P(tRFC)}},
-  {.name = "tRFCb", .scope = AX_DRAM_SC_BANK, .prev = C(AX_DRAM_REFPB), .next = C(AX_DRAM_ACT) | C(AX_DRAM_REFPB), .lat = {P(tRFCb)}},
-  {.name = "tRFCb", .scope = AX_DRAM_SC_RANK, .prev = C(AX_DRAM_REFPB), .next = C(AX_DRAM_REFAB), .lat = {P(tRFCb)}},
-  {.name = "tRRD_S", .scope = AX_DRAM_SC_RANK, .prev = C(AX_DRAM_REFPB), .next = C(AX_DRAM_ACT) | C(AX_DRAM_REFPB), .lat = {P(tRRD_S)}},
-};
-
 const ax_dram_std ax_dram_std_ddr4 = {
-  .name = "DDR4", .rules = rules, .nrules = sizeof rules / sizeof rules[0],
+  .name = "DDR4",
+  /* the shared rows (std_common.c) */
+  .tables = {&ax_dram_rows_column, &ax_dram_rows_rcd, &ax_dram_rows_row_refresh, NULL},
   .burst_div = 2,        /* double data rate: BL8 takes 4 tCK (JESD79-4B) */
   .split_rcd = 0, .dual_cmd = 0, .ini_col_scale = 1,
 };

@@ -221,8 +221,72 @@ static void test_bad_input(void **st) {
   unlink("dram_bad.trace");
 }
 
+/* A PIM standard is its base plus the all-bank rows: same facts, the base's
+ * rules first and unchanged (so a plain controller compiles the same
+ * latencies from either), and the PIM rows give the GDDR6 preset's
+ * numbers (models/dram/dram_presets.c: tRCDRD 24, tRAS 54, tRP 24, tRC =
+ * 54 + 24, tRRD_L 9, tCCD_S 3, tCCD_L 4, tRTP 3, CL 24, CWL 16, tWTR_S 7,
+ * tRTRS 1, BL16 = 1 cycle) for the all-bank commands, by hand: */
+static void test_pim_standard(void **st) {
+  (void)st;
+  const ax_dram_std *plain[] = {&ax_dram_std_ddr4, &ax_dram_std_ddr5, &ax_dram_std_lpddr4, &ax_dram_std_lpddr5,
+                                &ax_dram_std_hbm2, &ax_dram_std_hbm3, &ax_dram_std_gddr6};
+  for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++) {
+    const ax_dram_std *b = plain[i], *p = ax_dram_std_pim(b);
+    assert_non_null(p);
+    assert_ptr_equal(p->base, b);
+    assert_ptr_equal(ax_dram_std_pim(p), p);
+    assert_ptr_equal(ax_dram_std_find(p->name), p);
+    assert_int_equal(p->burst_div, b->burst_div);
+    assert_int_equal(p->split_rcd, b->split_rcd);
+    assert_int_equal(p->dual_cmd, b->dual_cmd);
+    assert_int_equal(p->ini_col_scale, b->ini_col_scale);
+    int nb = ax_dram_std_nrules(b);
+    assert_true(ax_dram_std_nrules(p) > nb);
+    for (int r = 0; r < nb; r++) assert_ptr_equal(ax_dram_std_rule(p, r), ax_dram_std_rule(b, r));
+    assert_null(ax_dram_std_rule(p, ax_dram_std_nrules(p)));
+  }
+  char err[256];
+  ax_dram_cfg c;
+  assert_int_equal(ax_dram_preset(&c, "GDDR6", err, sizeof err), AX_OK);
+  assert_int_equal(ax_dram_cfg_finish(&c, err, sizeof err), AX_OK);
+  ax_dram_timing plain_t, t;
+  assert_int_equal(ax_dram_timing_build(&plain_t, &c), AX_OK);
+  c.std = &ax_dram_std_gddr6_aim;
+  assert_int_equal(ax_dram_timing_build(&t, &c), AX_OK);
+  for (int p = 0; p < AX_DRAM_CMD_STD_N; p++)
+    for (int sc = 0; sc < AX_DRAM_SC_N; sc++)
+      for (int q = 0; q < AX_DRAM_CMD_STD_N; q++)
+        for (int w = 0; w <= 32; w++)
+          assert_int_equal(ax_dram_timing_gap(&t, p, sc, q, w), ax_dram_timing_gap(&plain_t, p, sc, q, w));
+#define GAP(p, sc, q) ax_dram_timing_gap(&t, AX_DRAM_##p, AX_DRAM_SC_##sc, AX_DRAM_##q, 0)
+  assert_int_equal(GAP(ACT_AB, BANK, MAC_AB), 24);   /* tRCDRD */
+  assert_int_equal(GAP(ACT, BANK, MAC_AB), 24);      /* staggered ACTs too */
+  assert_int_equal(GAP(MAC_AB, RANK, MAC_AB), 4);    /* tCCD_L: every bank group */
+  assert_int_equal(GAP(MAC_AB, BANK, PRE_AB), 3);    /* AL 0 + tRTP */
+  assert_int_equal(GAP(ACT_AB, BANK, PRE_AB), 54);   /* tRAS */
+  assert_int_equal(GAP(PRE_AB, BANK, ACT_AB), 24);   /* tRP */
+  assert_int_equal(GAP(ACT_AB, BANK, ACT_AB), 78);   /* tRC */
+  assert_int_equal(GAP(ACT_AB, RANK, ACT_AB), 9);    /* tRRD_L, not tFAW: */
+  assert_int_equal(ax_dram_timing_gap(&t, AX_DRAM_ACT, AX_DRAM_SC_RANK, AX_DRAM_ACT_AB, 4), 0);
+  assert_int_equal(ax_dram_timing_gap(&t, AX_DRAM_ACT_AB, AX_DRAM_SC_RANK, AX_DRAM_ACT, 4), 0);
+  assert_int_equal(GAP(PRE_AB, RANK, PRE_AB), 2);    /* tPPD */
+  assert_int_equal(GAP(REFAB, RANK, ACT_AB), 126);   /* tRFC */
+  assert_int_equal(GAP(PRE_AB, BANK, REFAB), 24);    /* tRP */
+  assert_int_equal(GAP(WRGB, RANK, WRGB), 3);        /* max(tCCD_S 3, burst 1) */
+  assert_int_equal(GAP(RDMAC, RANK, RDMAC), 3);
+  assert_int_equal(GAP(WRGB, RANK, MAC_AB), 17);     /* WL 16 + burst 1 */
+  assert_int_equal(GAP(RDMAC, CHANNEL, WRGB), 10);   /* RL 24 + 1 - WL 16 + tRTRS 1 */
+  assert_int_equal(GAP(WRGB, RANK, RDMAC), 24);      /* WL 16 + 1 + tWTR_S 7 */
+  assert_int_equal(GAP(MAC_AB, RANK, RDMAC), 0);     /* tMACRD: 0 until the pim model sets it */
+#undef GAP
+  ax_dram_timing_free(&plain_t);
+  ax_dram_timing_free(&t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_pim_standard),
     cmocka_unit_test(test_single_reads),
     cmocka_unit_test(test_close_page),
     cmocka_unit_test(test_bank_spacing),
