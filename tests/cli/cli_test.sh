@@ -85,6 +85,15 @@ grep -q "^ops=54$" out.txt && ok "54 layers" || bad "layer count"
 expect_rc 0 "tpu-128x128-ws" "$AX" run "$SRC/configs/tpu-128x128-ws.cfg" -o tpu.h5
 grep -q "^ops=54$" out.txt && ok "tpu: 54 layers" || bad "tpu: layer count"
 
+# SCALE-Sim's own files through `axsim scalesim -o`: the HDF5 file's layer
+# cycles add up to SCALE-Sim's total for AlexNet os 32x32 (850,960 with its
+# -1 per layer; tests/reference/scalesim/README.md)
+R="$SRC/tests/reference/scalesim"
+expect_rc 0 "scalesim -o" "$AX" scalesim -c "$R/configs/os_32x32.cfg" -t "$R/topologies/alexnet.csv" -p ss -o ss.h5 -q
+sum=$(/usr/bin/python3 -c "import h5py; print(int(h5py.File('ss.h5')['layers']['cycles'].sum()))" 2>/dev/null)
+[ "$sum" = 850960 ] && ok "scalesim -o: AlexNet os layer cycles sum to 850,960" || bad "scalesim -o cycles sum: $sum"
+[ -f ss.h5 ] && [ ! -f ss.h5.tmp ] && ok "scalesim -o file complete" || bad "scalesim -o file state"
+
 # 7. the native memory and its SystemC twin give the same results
 if "$AX" models systemc >/dev/null 2>&1; then
   expect_rc 0 "native-memory" "$AX" run "$SRC/configs/examples/native-memory.cfg" -o nat.h5
