@@ -1,0 +1,115 @@
+/*
+ * The tiny transformer in C against the numpy exporter
+ * (workloads/tinylm/make_tinylm.py): every prompt's next token and all 32
+ * logits equal the exported ones; the golden record replays; the integer
+ * square root and the readers' errors by hand.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tinylm.h"
+
+#define LM AX_SRC_DIR "/workloads/tinylm/"
+
+static void next_tokens_equal_numpy(void **state)
+{
+  (void)state;
+  ax_tlm lm;
+  ax_tlm_prompts p;
+  char err[512] = "";
+  assert_int_equal(ax_tlm_load(LM "tinylm.axlm", &lm, err, sizeof err), 0);
+  assert_int_equal(ax_tlm_prompts_load(LM "tinylm-prompts.txt", &lm, &p, err, sizeof err), 0);
+  assert_int_equal(p.n, 64);
+  /* schedule: 2 blocks x (qkv + 2 heads x (score, pv) + o + ffn1 + ffn2) + out */
+  assert_int_equal(lm.ngemm, 2 * (1 + 2 * 2 + 3) + 1);
+  assert_string_equal(lm.g[1].name, "b0.score0");
+  assert_int_equal(lm.g[1].m, 8); assert_int_equal(lm.g[1].k, 16); assert_int_equal(lm.g[1].n, 8);
+  void *scr = ax_tlm_scratch(&lm);
+  uint32_t distinct = 0, seen[64] = {0};
+  for (uint32_t i = 0; i < p.n; i++) {
+    ax_tlm_gold g;
+    ax_tlm_gold_alloc(&lm, &g);
+    int32_t lg[64];
+    int nx = ax_tlm_run(&lm, p.tok + i * p.ctx, &g, NULL, lg, scr);
+    assert_int_equal(nx, p.next[i]);
+    assert_memory_equal(lg, p.logits + (size_t)i * p.vocab, sizeof(int32_t) * p.vocab);
+    distinct += !seen[nx]++;
+    /* a run that reuses the golden GEMMs (no fault hits: gemm index past the
+     * schedule) gives the same logits */
+    ax_sa_array arr = {.rows = 16, .cols = 16, .df = AX_SA_WS, .word_bytes = 1};
+    ax_tlm_fault fx = {.arr = &arr, .gemm = (int)lm.ngemm, .ref = &g};
+    int32_t lg2[64];
+    assert_int_equal(ax_tlm_run(&lm, p.tok + i * p.ctx, NULL, &fx, lg2, scr), nx);
+    assert_memory_equal(lg2, lg, sizeof(int32_t) * p.vocab);
+    ax_tlm_gold_free(&lm, &g);
+  }
+  /* random weights still give varied next tokens (the exporter printed 15) */
+  assert_int_equal(distinct, 15);
+  free(scr);
+  ax_tlm_prompts_free(&p);
+  ax_tlm_free(&lm);
+}
+
+static void isqrt_by_hand(void **state)
+{
+  (void)state;
+  assert_int_equal(ax_tlm_isqrt(0), 0);
+  assert_int_equal(ax_tlm_isqrt(1), 1);
+  assert_int_equal(ax_tlm_isqrt(15), 3);
+  assert_int_equal(ax_tlm_isqrt(16), 4);
+  assert_int_equal(ax_tlm_isqrt(99999999), 9999);
+  assert_int_equal(ax_tlm_isqrt(100000000), 10000);
+  assert_int_equal(ax_tlm_isqrt(18446744073709551615ull), 4294967295ull);
+}
+
+static void write_file(const char *path, const char *text)
+{
+  FILE *fp = fopen(path, "w");
+  assert_non_null(fp);
+  fputs(text, fp);
+  fclose(fp);
+}
+
+static void reader_errors(void **state)
+{
+  (void)state;
+  ax_tlm lm;
+  ax_tlm_prompts p;
+  char err[512] = "";
+  const char *f = AX_BIN_DIR "/tlm_bad.axlm";
+  write_file(f, "axlm 1\nmodel x seed 1\ndims vocab 32 ctx 8 d 30 heads 4 ffn 8 layers 1\n");
+  assert_int_not_equal(ax_tlm_load(f, &lm, err, sizeof err), 0);
+  assert_non_null(strstr(err, "tlm_bad.axlm:3: d = 30 is not a multiple of heads = 4"));
+  write_file(f, "axlm 1\nmodel x seed 1\ndims vocab 99 ctx 8 d 32 heads 2 ffn 8 layers 1\n");
+  assert_int_not_equal(ax_tlm_load(f, &lm, err, sizeof err), 0);
+  assert_non_null(strstr(err, ":3: vocab: '99' is not an integer in [1, 64]"));
+  write_file(f, "axlm 1\nmodel x seed 1\ndims vocab 4 ctx 2 d 2 heads 1 ffn 2 layers 1\nlut 1 3\n");
+  assert_int_not_equal(ax_tlm_load(f, &lm, err, sizeof err), 0);
+  assert_non_null(strstr(err, ":4: lut: shape 1 x 3 does not match the dims, expected 1 x 256"));
+  assert_int_equal(ax_tlm_load(LM "tinylm.axlm", &lm, err, sizeof err), 0);
+  const char *g = AX_BIN_DIR "/tlm_bad.txt";
+  write_file(g, "axlmp 1\nprompts 1 ctx 8 vocab 32\n3 1 2 3 4 5 6 7 32\n");
+  assert_int_not_equal(ax_tlm_prompts_load(g, &lm, &p, err, sizeof err), 0);
+  assert_non_null(strstr(err, "tlm_bad.txt:3: prompt token: '32' is not an integer in [0, 31]"));
+  write_file(g, "axlmp 1\nprompts 1 ctx 4 vocab 32\n");
+  assert_int_not_equal(ax_tlm_prompts_load(g, &lm, &p, err, sizeof err), 0);
+  assert_non_null(strstr(err, "do not match the model's (8 / 32)"));
+  ax_tlm_free(&lm);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(next_tokens_equal_numpy),
+      cmocka_unit_test(isqrt_by_hand),
+      cmocka_unit_test(reader_errors),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
