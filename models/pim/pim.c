@@ -48,7 +48,11 @@ static int pim_init(ax_component *c, char *err, size_t errlen) {
     ax_errf(err, errlen, "preset: %s", e);
     return AX_EINVAL;
   }
-  ax_pim_timing_from_dram(&p->t, &p->cfg);
+  /* every command spacing from the PIM standard's table (models/dram/std_pim.c) */
+  if (ax_pim_timing_from_dram(&p->t, &p->cfg, (int)ax_param_int(c, "mac_latency"), e, sizeof e) != AX_OK) {
+    ax_errf(err, errlen, "preset: %s", e);
+    return AX_EINVAL;
+  }
   ax_pim_geom *g = &p->g;
   g->channels = (int)ax_param_int(c, "channels");
   g->banks = ax_param_is_set(c, "banks") ? (int)ax_param_int(c, "banks") : p->cfg.banks;
@@ -58,7 +62,6 @@ static int pim_init(ax_component *c, char *err, size_t errlen) {
   g->burst_bytes = (int)ax_param_int(c, "burst_bytes");
   g->gb_bytes = (int)ax_param_int(c, "gb_bytes");
   g->accs = (int)ax_param_int(c, "accs");
-  g->mac_latency = (int)ax_param_int(c, "mac_latency");
   g->stagger = ax_param_bool(c, "stagger");
   g->refresh = ax_param_bool(c, "refresh");
   if (ax_pim_geom_check(g, err, errlen) != AX_OK) return AX_EINVAL;
@@ -69,9 +72,9 @@ static int pim_init(ax_component *c, char *err, size_t errlen) {
    * one column read: (IDD4R - IDD3N) VDD BURST tCK */
   const ax_dram_cfg *d = &p->cfg;
   double tck = d->tCK_ns;
-  double tRC = p->t.tRC, tRAS = p->t.tRAS;
+  double tRC = d->t[AX_DRAM_TP_tRC], tRAS = d->t[AX_DRAM_TP_tRAS];
   p->pj_act = (d->IDD0 * tRC - d->IDD3N * tRAS - d->IDD2N * (tRC - tRAS)) * d->VDD * tck;
-  p->pj_col = (d->IDD4R - d->IDD3N) * d->VDD * (p->t.BURST > 0 ? p->t.BURST : 1) * tck;
+  p->pj_col = (d->IDD4R - d->IDD3N) * d->VDD * (d->t[AX_DRAM_TP_BURST] > 0 ? d->t[AX_DRAM_TP_BURST] : 1) * tck;
   p->pj_burst = p->pj_col;
   p->pj_mac = ax_param_float(c, "pj_per_mac");
   p->ctl = ax_comp_port(c, "ctl");
@@ -119,10 +122,10 @@ static uint64_t run_op(pim *p, const ax_op *op, uint64_t start, ax_pim_result *r
   ax_pim_gemv cx = {.m = op->head_dim, .k = op->kv_len, .vectors = grp * op->q_len, .elem_bytes = eb, .out_bytes = eb};
   for (uint64_t i = 0; i < b * kvh; i++) {
     ax_pim_gemv_time(&p->t, &p->g, &sc, t, &p->ref_due, &x);
-    t += x.cycles + (uint64_t)p->t.tRP;
+    t += x.cycles + (uint64_t)p->t.pre_act;
     add(r, &x);
     ax_pim_gemv_time(&p->t, &p->g, &cx, t, &p->ref_due, &x);
-    t += x.cycles + (uint64_t)p->t.tRP;
+    t += x.cycles + (uint64_t)p->t.pre_act;
     add(r, &x);
   }
   p->last_rows_per_bank = x.rows_per_bank, p->last_chunks = x.chunks;
@@ -156,7 +159,7 @@ static int pim_recv(ax_component *c, ax_port *port, const ax_msg *m) {
   }
   ax_pim_result r;
   uint64_t end = run_op(p, op, start, &r);
-  p->bank_free = end + (uint64_t)p->t.tRP;
+  p->bank_free = end + (uint64_t)p->t.pre_act;
   add(&p->tot, &r);
   p->ops++;
   p->busy_cycles += end - now;

@@ -17,6 +17,7 @@
  * before the next refresh. tests/pim compares it with the command-by-
  * command walk (ax_pim_gemv_slow) on small cases, refresh included.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "pim_gemv.h"
@@ -32,16 +33,43 @@ typedef struct chs {
   int64_t last_act, pre_any, col;
 } chs;
 
-/* Fill t from a finished DRAM config (its t[] in cycles). */
-void ax_pim_timing_from_dram(ax_pim_timing *t, const ax_dram_cfg *c) {
-  const int *x = c->t;
-  t->tRCD = c->std->split_rcd ? x[AX_DRAM_TP_tRCDRD] : x[AX_DRAM_TP_tRCD] - x[AX_DRAM_TP_AL];
-  t->tRAS = x[AX_DRAM_TP_tRAS], t->tRP = x[AX_DRAM_TP_tRP], t->tRC = x[AX_DRAM_TP_tRC];
-  t->tRTP = x[AX_DRAM_TP_tRTP], t->tCCD_L = x[AX_DRAM_TP_tCCD_L], t->tCCD_S = x[AX_DRAM_TP_tCCD_S];
-  t->tRRD_S = x[AX_DRAM_TP_tRRD_S], t->tRRD_L = x[AX_DRAM_TP_tRRD_L], t->tFAW = x[AX_DRAM_TP_tFAW];
-  t->tPPD = x[AX_DRAM_TP_tPPD], t->tRFC = x[AX_DRAM_TP_tRFC], t->tREFI = x[AX_DRAM_TP_tREFI];
-  t->RL = x[AX_DRAM_TP_RL], t->WL = x[AX_DRAM_TP_WL], t->BURST = x[AX_DRAM_TP_BURST], t->AL = x[AX_DRAM_TP_AL];
-  if (t->tRC < t->tRAS + t->tRP) t->tRC = t->tRAS + t->tRP;
+/* Fill t from the PIM standard's table (see pim_gemv.h). */
+int ax_pim_timing_from_dram(ax_pim_timing *t, const ax_dram_cfg *cfg, int mac_latency, char *err, size_t errlen) {
+  ax_dram_cfg c = *cfg;
+  c.std = ax_dram_std_pim(cfg->std);
+  if (!c.std) {
+    ax_errf(err, errlen, "preset %s: standard %s has no PIM form (models/dram/std_pim.c)", cfg->name, cfg->std->name);
+    return AX_EINVAL;
+  }
+  c.t[AX_DRAM_TP_tMACRD] = mac_latency;
+  ax_dram_timing tm;
+  if (ax_dram_timing_build(&tm, &c) != AX_OK) {
+    ax_errf(err, errlen, "out of memory");
+    return AX_ENOMEM;
+  }
+#define G(p, sc, q) ax_dram_timing_gap(&tm, AX_DRAM_##p, AX_DRAM_SC_##sc, AX_DRAM_##q, 0)
+#define G2(p, q) MAX(G(p, RANK, q), G(p, CHANNEL, q))
+  t->act_mac = MAX(G(ACT_AB, BANK, MAC_AB), G(ACT, BANK, MAC_AB));
+  t->mac_mac = G2(MAC_AB, MAC_AB);
+  t->mac_pre = MAX(G(MAC_AB, BANK, PRE_AB), G(MAC_AB, BANK, PRE));
+  t->act_pre = MAX(G(ACT_AB, BANK, PRE_AB), G(ACT, BANK, PRE));
+  t->pre_act = MAX(G(PRE_AB, BANK, ACT_AB), G(PRE, BANK, ACT));
+  t->act_act = MAX(G(ACT_AB, BANK, ACT_AB), G(ACT, BANK, ACT));
+  t->ab_ab = G2(ACT_AB, ACT_AB);
+  t->rrd_s = G2(ACT, ACT), t->rrd_l = G(ACT, BANKGROUP, ACT);
+  t->faw = ax_dram_timing_gap(&tm, AX_DRAM_ACT, AX_DRAM_SC_RANK, AX_DRAM_ACT, 4);
+  t->ppd = MAX(G2(PRE_AB, PRE_AB), G2(PRE, PRE));
+  t->pre_ref = MAX(G(PRE_AB, BANK, REFAB), G(PRE, BANK, REFAB));
+  t->ref_act = G2(REFAB, ACT_AB);
+  t->gb_gb = G2(WRGB, WRGB), t->res_res = G2(RDMAC, RDMAC);
+  t->res_gb = G2(RDMAC, WRGB), t->gb_res = G2(WRGB, RDMAC);
+  t->gb_mac = G2(WRGB, MAC_AB), t->mac_res = G2(MAC_AB, RDMAC);
+#undef G
+#undef G2
+  ax_dram_timing_free(&tm);
+  t->tREFI = c.t[AX_DRAM_TP_tREFI];
+  t->rd_data = c.t[AX_DRAM_TP_RL] + c.t[AX_DRAM_TP_BURST];
+  return AX_OK;
 }
 
 /* Check g; AX_OK or AX_EINVAL naming the setting. */
@@ -71,21 +99,55 @@ int ax_pim_geom_check(const ax_pim_geom *g, char *err, size_t errlen) {
   return AX_OK;
 }
 
+typedef struct logrec {  /* one command of the log, kept to sort by cycle */
+  int64_t cyc;
+  uint64_t seq, row;
+  int cmd, bank, col;
+} logrec;
+
 typedef struct walk {
   const ax_pim_timing *t;
   const ax_pim_geom *g;
   chs s;
-  int64_t ref_due, ref_end, bus_free;
+  int64_t ref_due, ref_end;
+  int64_t last_wr, last_rd;  /* last WRGB / RDMAC burst */
   uint64_t tiles, refs, bank_acts, jumped;
-  FILE *log, *rowlog;
+  FILE *log;
+  logrec *rec;
+  size_t nrec, caprec;
   uint64_t row;         /* DRAM row index of the next tile, for the log */
 } walk;
 
-static void logc(walk *w, FILE *f, int64_t cyc, const char *cmd, int bank, uint64_t row, int col) {
-  if (!f) return;
-  int bg = bank % w->g->bankgroups, ba = bank / w->g->bankgroups;
-  if (col >= 0) fprintf(f, "%lld %s 0 0 %d %d 0x%llx 0x%x\n", (long long)cyc, cmd, bg, ba, (unsigned long long)row, col);
-  else fprintf(f, "%lld %s 0 0 %d %d 0x%llx 0x0\n", (long long)cyc, cmd, bg, ba, (unsigned long long)row);
+/* Log command `cmd` at cyc to `bank` (-1: all banks); col -1: none. */
+static void logc(walk *w, int64_t cyc, int cmd, int bank, uint64_t row, int col) {
+  if (!w->log) return;
+  if (w->nrec == w->caprec) {
+    w->caprec = w->caprec ? 2 * w->caprec : 1024;
+    w->rec = ax_xrealloc(w->rec, w->caprec * sizeof *w->rec);
+  }
+  w->rec[w->nrec] = (logrec){cyc, w->nrec, row, cmd, bank, col};
+  w->nrec++;
+}
+
+static int rec_cmp(const void *a, const void *b) {
+  const logrec *x = a, *y = b;
+  if (x->cyc != y->cyc) return x->cyc < y->cyc ? -1 : 1;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Write the log in cycle order (issue order within a cycle). */
+static void flush_log(walk *w) {
+  if (!w->log) return;
+  qsort(w->rec, w->nrec, sizeof *w->rec, rec_cmp);
+  for (size_t i = 0; i < w->nrec; i++) {
+    const logrec *r = &w->rec[i];
+    int bg = r->bank < 0 ? -1 : r->bank % w->g->bankgroups, ba = r->bank < 0 ? -1 : r->bank / w->g->bankgroups;
+    fprintf(w->log, "%lld %s 0 0 %d %d 0x%llx 0x%x\n", (long long)r->cyc, ax_dram_cmd_name((ax_dram_cmd)r->cmd), bg,
+            ba, (unsigned long long)r->row, r->col < 0 ? 0 : r->col);
+  }
+  free(w->rec);
+  w->rec = NULL;
+  w->nrec = w->caprec = 0;
 }
 
 /* All-bank refresh if one is due before a tile would start at `a`. */
@@ -93,13 +155,12 @@ static void refresh(walk *w, int64_t a) {
   const ax_pim_timing *t = w->t;
   while (w->g->refresh && a >= w->ref_due) {
     int64_t r = w->ref_due;
-    for (int b = 0; b < w->g->banks; b++) r = MAX(r, w->s.pre[b] + t->tRP);
+    for (int b = 0; b < w->g->banks; b++) r = MAX(r, w->s.pre[b] + t->pre_ref);
     r = MAX(r, w->ref_end);
-    w->ref_end = r + t->tRFC;
+    w->ref_end = r + t->ref_act;
     w->ref_due += t->tREFI;
     w->refs++;
-    if (w->log) logc(w, w->log, r, "refresh", 0, 0, -1);
-    if (w->rowlog) logc(w, w->rowlog, r, "refresh", 0, 0, -1);
+    logc(w, r, AX_DRAM_REFAB, -1, 0, -1);
     a = MAX(a, w->ref_end);
   }
 }
@@ -114,7 +175,8 @@ static int tile(walk *w, int ncols, int64_t lo_act, int64_t lo_mac) {
   int B = g->banks, ext = 0;
   /* earliest the first ACT could go from the state alone */
   int64_t first = NONE;
-  for (int b = 0; b < B; b++) first = MAX(first, MAX(s->pre[b] + t->tRP, s->act[b] + t->tRC));
+  for (int b = 0; b < B; b++) first = MAX(first, MAX(s->pre[b] + t->pre_act, s->act[b] + t->act_act));
+  if (!g->stagger) first = MAX(first, s->last_act + t->ab_ab);
   if (g->refresh) {
     int64_t before = w->ref_end;
     refresh(w, MAX(first, lo_act));
@@ -128,37 +190,41 @@ static int tile(walk *w, int ncols, int64_t lo_act, int64_t lo_mac) {
     for (int b = 0; b < B; b++) s->act[b] = a, s->bg_act[b % g->bankgroups] = a;
     s->last_act = a;
     act_done = a;
-    logc(w, w->log, a, "activate", 0, w->row, -1);
-    for (int b = 0; b < B && w->rowlog; b++) logc(w, w->rowlog, a, "activate", b, w->row, -1);
+    logc(w, a, AX_DRAM_ACT_AB, -1, w->row, -1);
   } else {
     act_done = NONE;
     for (int b = 0; b < B; b++) {
       int bg = b % g->bankgroups;
-      int64_t x = MAX(MAX(s->pre[b] + t->tRP, s->act[b] + t->tRC), MAX(s->bg_act[bg] + t->tRRD_L, s->last_act + t->tRRD_S));
-      x = MAX(x, s->faw[0] + t->tFAW);
+      int64_t x = MAX(MAX(s->pre[b] + t->pre_act, s->act[b] + t->act_act), MAX(s->bg_act[bg] + t->rrd_l, s->last_act + t->rrd_s));
+      x = MAX(x, s->faw[0] + t->faw);
       if (lo_act > x) ext = 1;
       int64_t a = MAX(x, lo_act);
       s->act[b] = a, s->bg_act[bg] = a, s->last_act = a;
       memmove(s->faw, s->faw + 1, 3 * sizeof *s->faw);
       s->faw[3] = a;
       act_done = MAX(act_done, a);
-      if (b == 0) logc(w, w->log, a, "activate", 0, w->row, -1);
-      logc(w, w->rowlog, a, "activate", b, w->row, -1);
+      logc(w, a, AX_DRAM_ACT, b, w->row, -1);
     }
   }
   w->bank_acts += (uint64_t)B;
-  int64_t m0 = MAX(act_done + t->tRCD, s->col + t->tCCD_L);
+  int64_t m0 = MAX(act_done + t->act_mac, s->col + t->mac_mac);
   if (lo_mac > m0) ext = 1;
   m0 = MAX(m0, lo_mac);
-  for (int c = 0; c < ncols && w->log; c++) logc(w, w->log, m0 + (int64_t)c * t->tCCD_L, "read", 0, w->row, c);
-  s->col = m0 + (int64_t)(ncols - 1) * t->tCCD_L;
-  for (int b = 0; b < B; b++) {
-    int64_t p = MAX(s->col + t->AL + t->tRTP, s->act[b] + t->tRAS);
-    if (g->stagger && t->tPPD) p = MAX(p, s->pre_any + t->tPPD);
-    s->pre[b] = p;
-    s->pre_any = MAX(s->pre_any, p);
-    if (b == 0) logc(w, w->log, p, "precharge", 0, w->row, -1);
-    logc(w, w->rowlog, p, "precharge", b, w->row, -1);
+  for (int c = 0; c < ncols && w->log; c++) logc(w, m0 + (int64_t)c * t->mac_mac, AX_DRAM_MAC_AB, -1, w->row, c);
+  s->col = m0 + (int64_t)(ncols - 1) * t->mac_mac;
+  if (!g->stagger) { /* one PRE_AB: every bank's bound */
+    int64_t p = MAX(s->col + t->mac_pre, s->pre_any + t->ppd);
+    for (int b = 0; b < B; b++) p = MAX(p, s->act[b] + t->act_pre);
+    for (int b = 0; b < B; b++) s->pre[b] = p;
+    s->pre_any = p;
+    logc(w, p, AX_DRAM_PRE_AB, -1, w->row, -1);
+  } else {
+    for (int b = 0; b < B; b++) {
+      int64_t p = MAX(MAX(s->col + t->mac_pre, s->act[b] + t->act_pre), s->pre_any + t->ppd);
+      s->pre[b] = p;
+      s->pre_any = MAX(s->pre_any, p);
+      logc(w, p, AX_DRAM_PRE, b, w->row, -1);
+    }
   }
   w->tiles++;
   w->row++;
@@ -202,7 +268,9 @@ static void run(walk *w, uint64_t n, int ncols, int64_t lo_act, int64_t lo_mac, 
       /* tiles i.. start at act + P, act + 2P, ...: jump those before the
        * next refresh (the tile that meets it is walked) */
       int64_t next_first = NONE;
-      for (int b = 0; b < w->g->banks; b++) next_first = MAX(next_first, MAX(w->s.pre[b] + w->t->tRP, w->s.act[b] + w->t->tRC));
+      for (int b = 0; b < w->g->banks; b++)
+        next_first = MAX(next_first, MAX(w->s.pre[b] + w->t->pre_act, w->s.act[b] + w->t->act_act));
+      if (!w->g->stagger) next_first = MAX(next_first, w->s.last_act + w->t->ab_ab);
       uint64_t j = n - i;
       if (w->g->refresh) {
         int64_t room = w->ref_due - 1 - next_first; /* tile i + q starts at next_first + q P */
@@ -226,22 +294,27 @@ static void run(walk *w, uint64_t n, int ncols, int64_t lo_act, int64_t lo_mac, 
   }
 }
 
-/* Write nb bursts on the channel bus from `from`; returns when the last is done. */
+/* nb WRGB (is_write) or RDMAC bursts on the channel's data bus from
+ * `from`; returns when their data is usable: for WRGB the cycle a MAC_AB
+ * may read the buffer, for RDMAC the last data beat. */
 static int64_t bus(walk *w, uint64_t nb, int64_t from, int is_write, uint64_t *count) {
   const ax_pim_timing *t = w->t;
   if (!nb) return from;
-  int64_t gap = MAX(t->tCCD_S, t->BURST);
-  int64_t s = MAX(from, w->bus_free);
+  int cmd = is_write ? AX_DRAM_WRGB : AX_DRAM_RDMAC;
+  int64_t gap = is_write ? t->gb_gb : t->res_res;
+  int64_t s = is_write ? MAX(w->last_wr + t->gb_gb, w->last_rd + t->res_gb) : MAX(w->last_rd + t->res_res, w->last_wr + t->gb_res);
+  s = MAX(s, from);
   int64_t last = s + (int64_t)(nb - 1) * gap;
-  w->bus_free = last + gap;
+  for (uint64_t i = 0; i < nb && w->log; i++) logc(w, s + (int64_t)i * gap, cmd, -1, 0, (int)(i & 0xffff));
+  if (is_write) w->last_wr = last; else w->last_rd = last;
   *count += nb;
-  return last + (is_write ? t->WL : t->RL) + t->BURST;
+  return last + (is_write ? t->gb_mac : t->rd_data);
 }
 
 /* One channel holding `rows` output rows. */
 static uint64_t channel(const ax_pim_timing *t, const ax_pim_geom *g, const ax_pim_gemv *op, uint64_t rows,
-                        int64_t start, int64_t *ref_due, int fast, FILE *log, FILE *rowlog, ax_pim_result *r) {
-  walk w = {.t = t, .g = g, .ref_due = *ref_due, .ref_end = NONE, .bus_free = start, .log = log, .rowlog = rowlog};
+                        int64_t start, int64_t *ref_due, int fast, FILE *log, ax_pim_result *r) {
+  walk w = {.t = t, .g = g, .ref_due = *ref_due, .ref_end = NONE, .last_wr = NONE, .last_rd = NONE, .log = log};
   for (int b = 0; b < AX_PIM_MAX_BANKS; b++) w.s.act[b] = w.s.pre[b] = w.s.bg_act[b] = NONE;
   for (int i = 0; i < 4; i++) w.s.faw[i] = NONE;
   w.s.last_act = w.s.pre_any = w.s.col = NONE;
@@ -271,20 +344,20 @@ static uint64_t channel(const ax_pim_timing *t, const ax_pim_geom *g, const ax_p
         for (uint64_t c = c0; c < c0 + cn; c++) {
           int nc = c == chunks - 1 ? last_cols : full_cols;
           /* the first MAC of a block overwrites the partial sums: after their readout */
-          run(&w, gn, nc, NONE, MAX(gb_ready, c == 0 ? acc_free : NONE), fast);
+          run(&w, gn, nc, start, MAX(gb_ready, c == 0 ? acc_free : NONE), fast); /* no ACT before the op starts */
           cols += gn * (uint64_t)nc;
         }
       }
       /* read the block's results out of the accumulators */
       uint64_t nres = (g0 + gn) * B > rows ? rows - g0 * B : gn * B;
       uint64_t nb = (nres * (uint64_t)op->out_bytes + (uint64_t)g->burst_bytes - 1) / (uint64_t)g->burst_bytes;
-      int64_t from = w.s.col + g->mac_latency;
-      rd_done = bus(&w, nb, from, 0, &rd);
-      acc_free = w.bus_free;
+      rd_done = bus(&w, nb, w.s.col + t->mac_res, 0, &rd);
+      acc_free = w.last_rd + t->res_res; /* the readout has taken the sums */
       end = MAX(end, rd_done);
     }
   }
   for (int b = 0; b < g->banks; b++) end = MAX(end, w.s.pre[b]);
+  flush_log(&w);
   r->tiles = w.tiles;
   r->jumped_tiles += w.jumped;
   r->chunks = chunks;
@@ -296,7 +369,7 @@ static uint64_t channel(const ax_pim_timing *t, const ax_pim_geom *g, const ax_p
 }
 
 static void gemv(const ax_pim_timing *t, const ax_pim_geom *g, const ax_pim_gemv *op, uint64_t start,
-                 uint64_t *ref_due, ax_pim_result *out, int fast, FILE *log, FILE *rowlog) {
+                 uint64_t *ref_due, ax_pim_result *out, int fast, FILE *log) {
   memset(out, 0, sizeof *out);
   uint64_t C = (uint64_t)g->channels, B = (uint64_t)g->banks;
   uint64_t hi = (op->m + C - 1) / C, lo = op->m / C; /* rows of the fuller / emptier channels */
@@ -306,9 +379,9 @@ static void gemv(const ax_pim_timing *t, const ax_pim_geom *g, const ax_pim_gemv
   out->rows_per_bank = (hi + B - 1) / B;
   int64_t due = (int64_t)*ref_due, due_lo = due;
   ax_pim_result a = {0}, b = {0};
-  out->cycles = channel(t, g, op, hi, (int64_t)start, &due, fast, log, rowlog, &a);
+  out->cycles = channel(t, g, op, hi, (int64_t)start, &due, fast, log, &a);
   if (nhi < C && lo) {
-    uint64_t c2 = channel(t, g, op, lo, (int64_t)start, &due_lo, fast, NULL, NULL, &b);
+    uint64_t c2 = channel(t, g, op, lo, (int64_t)start, &due_lo, fast, NULL, &b);
     if (c2 > out->cycles) out->cycles = c2;
   }
   uint64_t nlo = nhi < C && lo ? C - nhi : 0;
@@ -326,11 +399,11 @@ static void gemv(const ax_pim_timing *t, const ax_pim_geom *g, const ax_pim_gemv
 /* Time a GEMV (exact fast path). */
 void ax_pim_gemv_time(const ax_pim_timing *t, const ax_pim_geom *g, const ax_pim_gemv *op, uint64_t start,
                       uint64_t *ref_due, ax_pim_result *out) {
-  gemv(t, g, op, start, ref_due, out, 1, NULL, NULL);
+  gemv(t, g, op, start, ref_due, out, 1, NULL);
 }
 
 /* Time a GEMV walking every command (optionally logging them). */
 void ax_pim_gemv_slow(const ax_pim_timing *t, const ax_pim_geom *g, const ax_pim_gemv *op, uint64_t start,
-                      uint64_t *ref_due, ax_pim_result *out, FILE *log, FILE *rowlog) {
-  gemv(t, g, op, start, ref_due, out, 0, log, rowlog);
+                      uint64_t *ref_due, ax_pim_result *out, FILE *log) {
+  gemv(t, g, op, start, ref_due, out, 0, log);
 }

@@ -18,6 +18,28 @@
  *   REF:  every bank of the rank closed, tRP after each PRE, tRFC after the
  *         previous REF; REF of a rank no more than 9 x tREFI apart (JEDEC
  *         lets a controller postpone 8 refreshes).
+ *
+ * All-bank PIM commands (bank fields -1), from their definitions: AiM (Lee
+ * et al. ISSCC 2022, Kwon et al. Hot Chips 2022) and HBM-PIM (Kwon et al.
+ * ISSCC 2021, Lee et al. ISCA 2021) broadcast a DRAM command to every bank,
+ * so each bank's rules hold as for that command on that bank:
+ *   activate_ab:  ACT on every bank (closed, tRP, tRC, RDA/WRA recovery,
+ *         tRFC); tRRD_L after any ACT of the rank, and any ACT tRRD_L after
+ *         it (it opens a row in every bank group); NOT in the tFAW window:
+ *         the all-bank activate's power delivery is designed for it (AiM's
+ *         ACT16; HBM-PIM's all-bank mode likewise).
+ *   mac_ab: a column read in every bank, data kept inside: every bank open,
+ *         tRCD (tRCDRD) after its ACT; tCCD_L after any read or mac_ab of
+ *         the rank and before any read; WL + burst + tWTR_L after a write;
+ *         WL + burst after the last write_gb (the global buffer holds the
+ *         data). No data-bus rule.
+ *   precharge_ab: PRE on every bank (tRAS, AL + tRTP after its reads and
+ *         mac_ab, WL + burst + tWR after its writes), tPPD.
+ *   write_gb / read_mac: one write / read burst on the data bus, outside the
+ *         bank groups: the rank-wide write / read rules (tCCD_S, burst,
+ *         tRTRS, read-write turnarounds, tWTR_S; a write to a bank group
+ *         before read_mac: tWTR_L, the results come from every group);
+ *         read_mac at least tMACRD (the MAC pipeline) after the last mac_ab.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,8 +51,14 @@
 #define NONE (-(1LL << 60))
 
 typedef struct cbank { int open, row; long long act, pre, rd, wr, rda, wra; } cbank;
-typedef struct crank { long long act4[4]; int nact; long long ref, pre, rd, wr; long long *bg_act, *bg_rd, *bg_wr; } crank;
+typedef struct crank { long long act4[4]; int nact; long long ref, pre, rd, wr, act_ab, mac, gb; long long *bg_act, *bg_rd, *bg_wr; } crank;
 typedef struct cchan { long long rd, wr; int rd_rank, wr_rank, seen; } cchan;
+
+static long long max_of(const long long *v, int n) {
+  long long m = NONE;
+  for (int i = 0; i < n; i++) if (v[i] > m) m = v[i];
+  return m;
+}
 
 typedef struct chk {
   const ax_dram_cfg *cfg;
@@ -80,6 +108,7 @@ long ax_dram_check_log(const ax_dram_cfg *cfg, const char *path, char *msg, size
   for (int i = 0; i < nch * nra; i++) {
     crank *r = &k->r[i];
     r->nact = 0; r->ref = 0; r->pre = NONE; r->rd = NONE; r->wr = NONE; /* refresh clock starts at cycle 0 */
+    r->act_ab = NONE; r->mac = NONE; r->gb = NONE;
     r->bg_act = bgs + (size_t)i * nbg * 3; r->bg_rd = r->bg_act + nbg; r->bg_wr = r->bg_rd + nbg;
     for (int g = 0; g < nbg * 3; g++) r->bg_act[g] = NONE;
   }
@@ -113,6 +142,78 @@ long ax_dram_check_log(const ax_dram_cfg *cfg, const char *path, char *msg, size
       if (k->line > 0 && r->ref > 0) NEED(cyc - r->ref, T[AX_DRAM_TP_tRFC], "tRFC", "REF to REF");
       if (cyc - r->ref > maxgap) fail(k, cyc, cmd, ch, ra, -1, -1, "tREFI", "%lld cycles since the last REF, at most %lld", cyc - r->ref, maxgap);
       r->ref = cyc;
+      continue;
+    }
+    cbank *rb = &k->b[(size_t)(ch * nra + ra) * nbg * nbpg]; /* the rank's banks */
+    int nbr = nbg * nbpg;
+    if (!strcmp(cmd, "activate_ab")) {
+      for (int i = 0; i < nbr; i++) {
+        cbank *x = &rb[i];
+        int g = i / nbpg, b = i % nbpg;
+        if (x->open) fail(k, cyc, cmd, ch, ra, g, b, "ACT_AB needs every bank closed", "row 0x%llx open since %lld", x->row, x->act);
+        if (cyc - x->pre < T[AX_DRAM_TP_tRP]) fail(k, cyc, cmd, ch, ra, g, b, "tRP", "PRE to ACT_AB: %lld cycles, needs %lld", cyc - x->pre, T[AX_DRAM_TP_tRP]);
+        if (cyc - x->act < T[AX_DRAM_TP_tRC]) fail(k, cyc, cmd, ch, ra, g, b, "tRC", "ACT to ACT_AB, same bank: %lld cycles, needs %lld", cyc - x->act, T[AX_DRAM_TP_tRC]);
+        NEED(cyc - x->rda, AL + burst + T[AX_DRAM_TP_tRTP] + T[AX_DRAM_TP_tRP], "tRTP+tRP", "RDA to ACT_AB");
+        NEED(cyc - x->wra, WL + burst + T[AX_DRAM_TP_tWR] + T[AX_DRAM_TP_tRP], "tWR+tRP", "WRA to ACT_AB");
+      }
+      NEED(cyc - max_of(r->bg_act, nbg), T[AX_DRAM_TP_tRRD_L], "tRRD_L", "ACT to ACT_AB in the rank (every bank group)");
+      if (r->ref > 0) NEED(cyc - r->ref, T[AX_DRAM_TP_tRFC], "tRFC", "REF to ACT_AB");
+      for (int i = 0; i < nbr; i++) { rb[i].open = 1; rb[i].row = row; rb[i].act = cyc; }
+      for (int g = 0; g < nbg; g++) r->bg_act[g] = cyc;
+      r->act_ab = cyc;
+      continue;
+    }
+    if (!strcmp(cmd, "mac_ab")) {
+      for (int i = 0; i < nbr; i++) {
+        cbank *x = &rb[i];
+        int g = i / nbpg, b = i % nbpg;
+        if (!x->open) fail(k, cyc, cmd, ch, ra, g, b, "MAC_AB needs every bank open", "closed since %lld%.0lld", x->pre, 0);
+        if (cyc - x->act < rcd_rd) fail(k, cyc, cmd, ch, ra, g, b, cfg->std->split_rcd ? "tRCDRD" : "tRCD", "ACT to MAC_AB: %lld cycles, needs %lld", cyc - x->act, rcd_rd);
+      }
+      NEED(cyc - max_of(r->bg_rd, nbg), T[AX_DRAM_TP_tCCD_L], "tCCD_L", "read or MAC_AB to MAC_AB (every bank group)");
+      NEED(cyc - max_of(r->bg_wr, nbg), WL + burst + T[AX_DRAM_TP_tWTR_L], "tWTR_L", "WR to MAC_AB (every bank group)");
+      NEED(cyc - r->gb, WL + burst, "WL+tBURST", "WRGB data into the global buffer before a MAC_AB");
+      for (int i = 0; i < nbr; i++) rb[i].rd = cyc;
+      for (int g = 0; g < nbg; g++) r->bg_rd[g] = cyc;
+      r->mac = cyc;
+      continue;
+    }
+    if (!strcmp(cmd, "precharge_ab")) {
+      for (int i = 0; i < nbr; i++) {
+        cbank *x = &rb[i];
+        int g = i / nbpg, b = i % nbpg;
+        if (!x->open) continue;
+        if (cyc - x->act < T[AX_DRAM_TP_tRAS]) fail(k, cyc, cmd, ch, ra, g, b, "tRAS", "ACT to PRE_AB: %lld cycles, needs %lld", cyc - x->act, T[AX_DRAM_TP_tRAS]);
+        if (cyc - x->rd < AL + T[AX_DRAM_TP_tRTP]) fail(k, cyc, cmd, ch, ra, g, b, "tRTP", "read / MAC_AB to PRE_AB: %lld cycles, needs %lld", cyc - x->rd, AL + T[AX_DRAM_TP_tRTP]);
+        if (cyc - x->wr < WL + burst + T[AX_DRAM_TP_tWR]) fail(k, cyc, cmd, ch, ra, g, b, "tWR", "WR to PRE_AB: %lld cycles, needs %lld", cyc - x->wr, WL + burst + T[AX_DRAM_TP_tWR]);
+      }
+      if (cfg->t[AX_DRAM_TP_tPPD]) NEED(cyc - r->pre, T[AX_DRAM_TP_tPPD], "tPPD", "PRE to PRE_AB");
+      for (int i = 0; i < nbr; i++) { rb[i].open = 0; rb[i].pre = cyc; }
+      r->pre = cyc;
+      continue;
+    }
+    if (!strcmp(cmd, "write_gb") || !strcmp(cmd, "read_mac")) {
+      int rd = cmd[0] == 'r';
+      long long same = rd ? r->rd : r->wr, other = rd ? c->rd : c->wr;
+      int other_rank = rd ? c->rd_rank : c->wr_rank;
+      NEED(cyc - same, T[AX_DRAM_TP_tCCD_S], "tCCD_S", "burst to burst, same rank");
+      NEED(cyc - same, burst, "tBURST", "data bus busy with the previous burst");
+      if (other_rank >= 0 && other_rank != ra) NEED(cyc - other, burst + T[AX_DRAM_TP_tRTRS], "tRTRS", "rank switch on the data bus");
+      if (!rd && c->rd > NONE) NEED(cyc - c->rd, RL + burst - WL + T[AX_DRAM_TP_tRTRS], "tRTW", "RD to WRGB bus turnaround");
+      if (rd && c->wr > NONE) {
+        if (c->wr_rank == ra) {
+          NEED(cyc - r->wr, WL + burst + T[AX_DRAM_TP_tWTR_S], "tWTR_S", "write to RDMAC, same rank");
+          NEED(cyc - max_of(r->bg_wr, nbg), WL + burst + T[AX_DRAM_TP_tWTR_L], "tWTR_L", "WR to RDMAC (every bank group)");
+        } else {
+          NEED(cyc - c->wr, WL + burst + T[AX_DRAM_TP_tRTRS] - RL, "tRTRS", "write to RDMAC, rank switch");
+        }
+      }
+      if (rd) {
+        NEED(cyc - r->mac, T[AX_DRAM_TP_tMACRD], "tMACRD", "MAC_AB to its result");
+        r->rd = cyc; c->rd = cyc; c->rd_rank = ra;
+      } else {
+        r->wr = cyc; c->wr = cyc; c->wr_rank = ra; r->gb = cyc;
+      }
       continue;
     }
     if (bg < 0 || bg >= nbg || ba < 0 || ba >= nbpg) { bad = k->line; break; }
