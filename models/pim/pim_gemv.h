@@ -12,7 +12,7 @@
  *   input), then PRE_AB.
  * The input vector is written into each channel's global buffer (WRGB
  * bursts on the channel bus, gb_bytes at a time); each bank keeps `accs`
- * partial sums, read out (RDRES bursts) after each block of accs rows.
+ * partial sums, read out (RDMAC bursts) after each block of accs rows.
  *
  * Timing is in cycles of tCK. Every command-to-command spacing comes from
  * the timing table of the PIM standard (models/dram/std_pim.c: the DRAM
@@ -67,7 +67,7 @@ typedef struct ax_pim_geom {
   int channels, banks, bankgroups;
   int row_bytes;     /* DRAM page per bank                                   */
   int col_bytes;     /* bytes a bank reads into its MAC unit per MAC_AB      */
-  int burst_bytes;   /* bytes one WRGB / RDRES burst moves on the bus        */
+  int burst_bytes;   /* bytes one WRGB / RDMAC burst moves on the bus        */
   int gb_bytes;      /* global buffer per channel                            */
   int accs;          /* partial-sum registers per bank MAC unit              */
   int stagger;       /* ACT_AB / PRE_AB as per-bank commands (see above)     */
