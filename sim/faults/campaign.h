@@ -11,6 +11,7 @@
 
 #include "qnet.h"
 #include "sa_func.h"
+#include "tinylm.h"
 
 typedef enum ax_fmodel { AX_FM_FLIP = 0, AX_FM_MBU, AX_FM_SA0, AX_FM_SA1 } ax_fmodel;
 
@@ -48,7 +49,7 @@ typedef struct ax_fi_row {
 
 /* Where each GEMM layer sits on the array's timeline. */
 typedef struct ax_fi_layer {
-  int layer;             /* index in the net */
+  int layer;             /* index in the net (tinylm: in the GEMM schedule) */
   uint64_t start, cycles;
 } ax_fi_layer;
 
@@ -83,6 +84,13 @@ typedef struct ax_campaign {
   char *text;
   ax_qgold *gold;               /* per image */
   double clean_accuracy;
+  /* the tiny transformer (model file *.axlm): images are its prompts, the
+   * label is the exporter's next token, clean_accuracy is the fraction of
+   * prompts whose golden next token equals it (1 when C and numpy agree) */
+  int is_lm;
+  ax_tlm lm;
+  ax_tlm_prompts prompts;
+  ax_tlm_gold *lmgold;          /* per prompt */
 } ax_campaign;
 
 /* Names. */
@@ -93,6 +101,12 @@ const char *ax_prot_name(ax_prot p);
 /* Read a campaign file, its model and images, and run the golden pass.
  * Errors name file, line, setting and what was expected. */
 int ax_campaign_load(const char *file, ax_campaign *c, char *err, size_t errlen);
+/* The model's name. */
+const char *ax_campaign_model_name(const ax_campaign *c);
+/* Name of timeline entry i's layer (a net layer or a tinylm GEMM). */
+const char *ax_campaign_layer_name(const ax_campaign *c, int layer);
+/* Dimensions (m, n, k) of the GEMM of timeline layer index layer. */
+void ax_campaign_layer_dims(const ax_campaign *c, int layer, uint32_t *m, uint32_t *n, uint32_t *k);
 /* Free a campaign. */
 void ax_campaign_free(ax_campaign *c);
 /* Words of a structure (SRAM size / word size, or PEs). */

@@ -298,12 +298,13 @@ static int parse(pc *x)
 /* Lay the GEMM layers back to back on the array's timeline. */
 static void timeline(ax_campaign *c)
 {
-  c->tl = ax_xcalloc(c->net.nl, sizeof *c->tl);
+  size_t n = c->is_lm ? c->lm.ngemm : c->net.nl;
+  c->tl = ax_xcalloc(n ? n : 1, sizeof *c->tl);
   uint64_t t = 0;
-  for (size_t i = 0; i < c->net.nl; i++) {
-    const ax_qlayer *L = &c->net.l[i];
-    if (L->kind == AX_QL_MAXPOOL) continue;
-    ax_saf_gemm g = {.m = L->m, .n = L->n, .k = L->k};
+  for (size_t i = 0; i < n; i++) {
+    if (!c->is_lm && c->net.l[i].kind == AX_QL_MAXPOOL) continue;
+    ax_saf_gemm g = {0};
+    ax_campaign_layer_dims(c, (int)i, &g.m, &g.n, &g.k);
     ax_fi_layer *e = &c->tl[c->ntl++];
     e->layer = (int)i;
     e->start = t;
@@ -311,6 +312,84 @@ static void timeline(ax_campaign *c)
     t += e->cycles;
   }
   c->total_cycles = t;
+}
+
+const char *ax_campaign_model_name(const ax_campaign *c)
+{
+  return c->is_lm ? c->lm.name : c->net.name;
+}
+
+const char *ax_campaign_layer_name(const ax_campaign *c, int layer)
+{
+  if (layer < 0) return "";
+  return c->is_lm ? c->lm.g[layer].name : c->net.l[layer].name;
+}
+
+void ax_campaign_layer_dims(const ax_campaign *c, int layer, uint32_t *m, uint32_t *n, uint32_t *k)
+{
+  if (c->is_lm) {
+    *m = c->lm.g[layer].m; *n = c->lm.g[layer].n; *k = c->lm.g[layer].k;
+  } else {
+    *m = c->net.l[layer].m; *n = c->net.l[layer].n; *k = c->net.l[layer].k;
+  }
+}
+
+static int ends_with(const char *s, const char *suf)
+{
+  size_t a = strlen(s), b = strlen(suf);
+  return a >= b && strcmp(s + a - b, suf) == 0;
+}
+
+/* Load the model and its images / prompts and run the golden pass. */
+static int load_workload(ax_campaign *c, char *err, size_t errlen)
+{
+  c->is_lm = ends_with(c->model_path, ".axlm");
+  if (c->is_lm) {
+    if (c->nber) {
+      ax_errf(err, errlen, "%s: setting 'ber': the weight-memory BER sweep is for .axq models, "
+              "not the transformer '%s'", c->file, c->model_path);
+      return AX_EINVAL;
+    }
+    if (ax_tlm_load(c->model_path, &c->lm, err, errlen)) return AX_EINVAL;
+    if (ax_tlm_prompts_load(c->data_path, &c->lm, &c->prompts, err, errlen)) return AX_EINVAL;
+    if (!c->images || c->images > c->prompts.n) c->images = c->prompts.n;
+    return AX_OK;
+  }
+  if (ax_qnet_load(c->model_path, &c->net, err, errlen)) return AX_EINVAL;
+  if (ax_qdata_load(c->data_path, &c->net, &c->data, err, errlen)) return AX_EINVAL;
+  if (!c->images || c->images > c->data.n) c->images = c->data.n;
+  if (!c->ber_images || c->ber_images > c->data.n) c->ber_images = c->data.n;
+  if (ax_qnet_classes(&c->net) > 64) {
+    ax_errf(err, errlen, "%s: the model has %u classes, at most 64 are supported", c->model_path,
+            ax_qnet_classes(&c->net));
+    return AX_EINVAL;
+  }
+  return AX_OK;
+}
+
+/* Golden pass: every image / prompt with its layers cached. */
+static void golden(ax_campaign *c)
+{
+  uint32_t ok = 0;
+  if (c->is_lm) {
+    c->lmgold = ax_xcalloc(c->images, sizeof *c->lmgold);
+    void *scr = ax_tlm_scratch(&c->lm);
+    int32_t lg[64];
+    for (uint32_t i = 0; i < c->images; i++) {
+      ax_tlm_gold_alloc(&c->lm, &c->lmgold[i]);
+      ax_tlm_run(&c->lm, c->prompts.tok + (size_t)i * c->prompts.ctx, &c->lmgold[i], NULL, lg, scr);
+      ok += c->lmgold[i].next == c->prompts.next[i];
+    }
+    free(scr);
+  } else {
+    size_t px = (size_t)c->data.h * c->data.w * c->data.c;
+    c->gold = ax_xcalloc(c->images, sizeof *c->gold);
+    for (uint32_t i = 0; i < c->images; i++) {
+      ax_qgold_run(&c->net, c->data.x + i * px, &c->gold[i]);
+      ok += c->gold[i].top1 == c->data.label[i];
+    }
+  }
+  c->clean_accuracy = (double)ok / c->images;
 }
 
 int ax_campaign_load(const char *file, ax_campaign *c, char *err, size_t errlen)
@@ -331,38 +410,26 @@ int ax_campaign_load(const char *file, ax_campaign *c, char *err, size_t errlen)
   config_destroy(&x.cfg);
   if (rc) return rc;
   c->hash = fnv(c->text);
-  if (ax_qnet_load(c->model_path, &c->net, err, errlen)) return AX_EINVAL;
-  if (ax_qdata_load(c->data_path, &c->net, &c->data, err, errlen)) return AX_EINVAL;
-  if (!c->images || c->images > c->data.n) c->images = c->data.n;
-  if (!c->ber_images || c->ber_images > c->data.n) c->ber_images = c->data.n;
-  if (ax_qnet_classes(&c->net) > 64) {
-    ax_errf(err, errlen, "%s: the model has %u classes, at most 64 are supported", c->model_path,
-            ax_qnet_classes(&c->net));
-    return AX_EINVAL;
-  }
+  if (load_workload(c, err, errlen)) return AX_EINVAL;
   timeline(c);
   /* the operand tensors must fit in their buffers (the model keeps a layer's
    * operands resident; see docs/faults.md) */
   for (size_t i = 0; i < c->ntl; i++) {
-    const ax_qlayer *L = &c->net.l[c->tl[i].layer];
-    uint64_t need[3] = {ax_qlayer_in_elems(L), (uint64_t)L->k * L->n, 4ull * L->m * L->n};
+    int l = c->tl[i].layer;
+    uint32_t m, n, k;
+    ax_campaign_layer_dims(c, l, &m, &n, &k);
+    uint64_t need[3] = {c->is_lm ? (uint64_t)m * k : ax_qlayer_in_elems(&c->net.l[l]),
+                        (uint64_t)k * n, 4ull * m * n};
     for (int s = 0; s < 3; s++)
       if (need[s] > c->sram_bytes[s]) {
         ax_errf(err, errlen, "%s: setting 'array.%s': layer '%s' needs %llu bytes, the buffer has %llu",
                 file, s == 0 ? "ifmap_sram_kb" : s == 1 ? "filter_sram_kb" : "ofmap_sram_kb",
-                L->name, (unsigned long long)need[s], (unsigned long long)c->sram_bytes[s]);
+                ax_campaign_layer_name(c, l), (unsigned long long)need[s],
+                (unsigned long long)c->sram_bytes[s]);
         return AX_EINVAL;
       }
   }
-  /* golden pass */
-  size_t px = (size_t)c->data.h * c->data.w * c->data.c;
-  c->gold = ax_xcalloc(c->images, sizeof *c->gold);
-  uint32_t ok = 0;
-  for (uint32_t i = 0; i < c->images; i++) {
-    ax_qgold_run(&c->net, c->data.x + i * px, &c->gold[i]);
-    ok += c->gold[i].top1 == c->data.label[i];
-  }
-  c->clean_accuracy = (double)ok / c->images;
+  golden(c);
   /* Leveugle sizing: population = bits x cycles x images (transient) */
   if (c->margin > 0) {
     double t = ax_fi_z(c->confidence);
@@ -384,6 +451,11 @@ void ax_campaign_free(ax_campaign *c)
   if (c->gold)
     for (uint32_t i = 0; i < c->images; i++) ax_qgold_free(&c->net, &c->gold[i]);
   free(c->gold);
+  if (c->lmgold)
+    for (uint32_t i = 0; i < c->images; i++) ax_tlm_gold_free(&c->lm, &c->lmgold[i]);
+  free(c->lmgold);
+  ax_tlm_prompts_free(&c->prompts);
+  ax_tlm_free(&c->lm);
   free(c->tl);
   free(c->ber);
   free(c->text);

@@ -83,8 +83,8 @@ void ax_campaign_sample(const ax_campaign *c, uint64_t id, ax_fi_row *row)
   row->stuck = c->fmodel == AX_FM_SA0 || c->fmodel == AX_FM_SA1;
   row->cycle = row->stuck ? 0 : (int64_t)below(&s, c->total_cycles);
   row->layer = -1;
-  row->label = c->data.label[row->image];
-  row->top1_gold = c->gold[row->image].top1;
+  row->label = c->is_lm ? c->prompts.next[row->image] : c->data.label[row->image];
+  row->top1_gold = c->is_lm ? c->lmgold[row->image].next : c->gold[row->image].top1;
   row->top1_fault = row->top1_gold;
 }
 
@@ -93,7 +93,7 @@ typedef struct scratch {
   int8_t *y, *x;     /* max_act each */
   uint32_t *touched; /* generous: every output many times over */
   size_t tcap;
-  void *run;         /* ax_qnet_run_from scratch */
+  void *run;         /* ax_qnet_run_from / ax_tlm_run scratch */
   int32_t logits[64];
 } scratch;
 
@@ -106,7 +106,12 @@ void *ax_campaign_scratch(const ax_campaign *c)
   /* longer lists are cut: then every output is requantized */
   s->tcap = c->net.max_z * 4 + 64;
   s->touched = ax_xmalloc(sizeof *s->touched * s->tcap);
-  s->run = ax_xmalloc(ax_qnet_scratch_bytes(&c->net));
+  if (c->is_lm) {
+    s->z = ax_xrealloc(s->z, sizeof *s->z * c->lm.max_z);
+    s->run = ax_tlm_scratch(&c->lm);
+  } else {
+    s->run = ax_xmalloc(ax_qnet_scratch_bytes(&c->net));
+  }
   return s;
 }
 
@@ -213,6 +218,51 @@ static ax_fout run_stuck(const ax_campaign *c, ax_fi_row *row, scratch *s)
   return AX_FO_MASKED;
 }
 
+/* The transformer: next token and logits against the golden run. */
+static ax_fout lm_compare(const ax_campaign *c, const ax_tlm_gold *gd, int next, const int32_t *lg,
+                          ax_fi_row *row)
+{
+  if (memcmp(lg, gd->logits, sizeof *lg * c->lm.vocab) == 0) return AX_FO_MASKED;
+  row->top1_fault = next;
+  return next != gd->next ? AX_FO_CRITICAL : AX_FO_SDC;
+}
+
+/* A fault in the transformer's run: transient in the GEMM its cycle falls
+ * in, stuck-at in every GEMM. Masked at the hit GEMM's outputs is decided
+ * there; otherwise the prompt runs again, reusing every golden GEMM whose
+ * operands are unchanged. */
+static ax_fout run_lm(const ax_campaign *c, ax_fi_row *row, scratch *s)
+{
+  const ax_tlm_gold *gd = &c->lmgold[row->image];
+  ax_tlm_fault fx = {.arr = &c->arr, .ref = gd, .gemm = -1};
+  fx.f.site = (ax_saf_site)row->site;
+  fx.f.word = (uint32_t)row->word;
+  fx.f.mask = row->mask;
+  if (row->stuck) {
+    fx.f.stuck = 1;
+    fx.f.value = c->fmodel == AX_FM_SA1 ? row->mask : 0;
+    row->layer = -1;
+  } else {
+    size_t li = 0;
+    while (li + 1 < c->ntl && (uint64_t)row->cycle >= c->tl[li + 1].start) li++;
+    int j = c->tl[li].layer;
+    row->layer = j;
+    fx.gemm = j;
+    fx.f.cycle = row->cycle - (int64_t)c->tl[li].start;
+    const ax_tlm_gemm *e = &c->lm.g[j];
+    size_t nz = (size_t)e->m * e->n;
+    ax_saf_gemm g = {.m = e->m, .n = e->n, .k = e->k, .ifmap = gd->a[j],
+                     .ifmap_words = e->m * e->k, .w = gd->b[j]};
+    memcpy(s->z, gd->z[j], sizeof *s->z * nz);
+    if (!ax_saf_apply(&c->arr, &g, &fx.f, s->z, NULL, 0)) return AX_FO_MASKED;
+    for (size_t o = 0; o < nz; o++) row->changed += s->z[o] != gd->z[j][o];
+    if (!row->changed) return AX_FO_MASKED;
+  }
+  int next = ax_tlm_run(&c->lm, c->prompts.tok + (size_t)row->image * c->prompts.ctx, NULL, &fx,
+                        s->logits, s->run);
+  return lm_compare(c, gd, next, s->logits, row);
+}
+
 ax_fout ax_protect_outcome(ax_prot p, ax_saf_site s, ax_fout raw, uint32_t mask)
 {
   /* Only faults that reached the output are reclassified (ACE analysis): a
@@ -232,7 +282,8 @@ ax_fout ax_protect_outcome(ax_prot p, ax_saf_site s, ax_fout raw, uint32_t mask)
 void ax_campaign_inject(const ax_campaign *c, ax_fi_row *row, void *scr)
 {
   scratch *s = scr;
-  ax_fout o = row->stuck ? run_stuck(c, row, s) : run_transient(c, row, s);
+  ax_fout o = c->is_lm ? run_lm(c, row, s) : row->stuck ? run_stuck(c, row, s)
+                                                      : run_transient(c, row, s);
   row->raw_outcome = o;
   row->outcome = ax_protect_outcome((ax_prot)c->protect[row->site], (ax_saf_site)row->site, o,
                                     row->mask);

@@ -325,7 +325,7 @@ int ax_fi_write_h5(const ax_campaign *c, const ax_fi_row *rows, uint64_t n, cons
   bad |= ax_h5_attr_str(g, "campaign", c->name) < 0;
   bad |= ax_h5_attr_str(g, "campaign_file", c->file) < 0;
   bad |= ax_h5_attr_str(g, "campaign_text", c->text) < 0;
-  bad |= ax_h5_attr_str(g, "model", c->net.name) < 0;
+  bad |= ax_h5_attr_str(g, "model", ax_campaign_model_name(c)) < 0;
   bad |= ax_h5_attr_str(g, "model_file", c->model_path) < 0;
   bad |= ax_h5_attr_str(g, "data_file", c->data_path) < 0;
   bad |= ax_h5_attr_i64(g, "images", c->images) < 0;
@@ -367,7 +367,7 @@ int ax_fi_write_h5(const ax_campaign *c, const ax_fi_row *rows, uint64_t n, cons
     y->stuck = x->stuck;
     y->cycle = x->cycle;
     y->layer = x->layer;
-    snprintf(y->layer_name, sizeof y->layer_name, "%s", x->layer >= 0 ? c->net.l[x->layer].name : "");
+    snprintf(y->layer_name, sizeof y->layer_name, "%s", ax_campaign_layer_name(c, x->layer));
     snprintf(y->raw_outcome, sizeof y->raw_outcome, "%s", ax_fout_name((ax_fout)x->raw_outcome));
     snprintf(y->outcome, sizeof y->outcome, "%s", ax_fout_name((ax_fout)x->outcome));
     y->raw_code = x->raw_outcome;
@@ -436,12 +436,15 @@ int ax_fi_write_h5(const ax_campaign *c, const ax_fi_row *rows, uint64_t n, cons
   /* timeline */
   h5_layer *lt = ax_xcalloc(c->ntl + 1, sizeof *lt);
   for (size_t i = 0; i < c->ntl; i++) {
-    const ax_qlayer *L = &c->net.l[c->tl[i].layer];
-    lt[i].layer = c->tl[i].layer;
-    snprintf(lt[i].name, sizeof lt[i].name, "%s", L->name);
-    snprintf(lt[i].kind, sizeof lt[i].kind, "%s", L->kind == AX_QL_CONV ? "conv" : "fc");
+    int l = c->tl[i].layer;
+    uint32_t m, nn, k;
+    ax_campaign_layer_dims(c, l, &m, &nn, &k);
+    lt[i].layer = l;
+    snprintf(lt[i].name, sizeof lt[i].name, "%s", ax_campaign_layer_name(c, l));
+    snprintf(lt[i].kind, sizeof lt[i].kind, "%s",
+             c->is_lm ? "gemm" : c->net.l[l].kind == AX_QL_CONV ? "conv" : "fc");
     lt[i].start = c->tl[i].start; lt[i].cycles = c->tl[i].cycles;
-    lt[i].m = L->m; lt[i].n = L->n; lt[i].k = L->k;
+    lt[i].m = m; lt[i].n = nn; lt[i].k = k;
   }
   static const ax_h5col lcol[] = {
       C("layer", AX_H5_I32, h5_layer, layer), C("name", AX_H5_STR, h5_layer, name),

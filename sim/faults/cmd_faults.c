@@ -104,7 +104,7 @@ int ax_cmd_faults(int argc, char **argv)
   if (!quiet)
     printf("campaign %s: %s on %ux%u %s, %d structures x %llu injections (%s), %u images, "
            "clean accuracy %.4f\n",
-           c.name, c.net.name, c.arr.rows, c.arr.cols, ax_sa_dataflow_name(c.arr.df), c.nsites,
+           c.name, ax_campaign_model_name(&c), c.arr.rows, c.arr.cols, ax_sa_dataflow_name(c.arr.df), c.nsites,
            (unsigned long long)c.per_site, ax_fmodel_name(c.fmodel), c.images, c.clean_accuracy);
   fflush(stdout);
   ax_fi_row *rows = NULL;

@@ -419,7 +419,10 @@ static void gemm(run *r, const int8_t *a, const int8_t *b, int32_t *z)
     memcpy(r->rec->b[j], b, nb);
     memcpy(r->rec->z[j], z, sizeof *z * nz);
   }
-  if (fx && (fx->gemm < 0 || (uint32_t)fx->gemm == j)) ax_saf_apply(fx->arr, &g, &fx->f, z, NULL, 0);
+  if (fx && (fx->gemm < 0 || (uint32_t)fx->gemm == j)) {
+    if (fx->slow) ax_saf_ref_run(fx->arr, &g, &fx->f, z);
+    else ax_saf_apply(fx->arr, &g, &fx->f, z, NULL, 0);
+  }
 }
 
 int ax_tlm_run(const ax_tlm *lm, const uint8_t *tok, ax_tlm_gold *rec, const ax_tlm_fault *fx,

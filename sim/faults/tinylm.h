@@ -79,6 +79,8 @@ typedef struct ax_tlm_fault {
   ax_saf_fault f;       /* cycle relative to the hit GEMM (stuck: to each) */
   int gemm;             /* GEMM it hits; -1: every GEMM (stuck-at) */
   const ax_tlm_gold *ref; /* golden run: GEMMs with unchanged operands reuse its outputs */
+  int slow;             /* hit GEMMs run on the per-PE reference (ax_saf_ref_run) instead
+                         * of the fast mapping: for tests */
 } ax_tlm_fault;
 
 /* Read a .axlm model; "file:line: what, expected ..." on failure. */

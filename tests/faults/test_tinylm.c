@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "campaign.h"
 #include "tinylm.h"
 
 #define LM AX_SRC_DIR "/workloads/tinylm/"
@@ -104,12 +105,106 @@ static void reader_errors(void **state)
   ax_tlm_free(&lm);
 }
 
+/* Campaign injections on the transformer (fast mapping, golden reuse,
+ * early masking) against the slow path: the hit GEMM(s) on the per-PE
+ * reference and every other GEMM recomputed. */
+static void campaign_vs_slow(const char *df, int rows, const char *fm, int n, int min_ace)
+{
+  char cfg[512], text[1024], err[512] = "";
+  snprintf(cfg, sizeof cfg, AX_BIN_DIR "/tlm_%s_%s.cfg", df, fm);
+  snprintf(text, sizeof text,
+           "model = \"" LM "tinylm.axlm\";\ndata = \"" LM "tinylm-prompts.txt\";\n"
+           "array = { rows = %d; cols = %d; dataflow = \"%s\"; ifmap_sram_kb = 1; "
+           "filter_sram_kb = 4; ofmap_sram_kb = 4; };\nfault_model = \"%s\";\n"
+           "injections = %d;\nseed = 3;\n", rows, rows, df, fm, n);
+  write_file(cfg, text);
+  ax_campaign c;
+  assert_int_equal(ax_campaign_load(cfg, &c, err, sizeof err), 0);
+  assert_true(c.is_lm);
+  assert_true(c.clean_accuracy == 1.0);
+  void *scr = ax_campaign_scratch(&c);
+  void *ts = ax_tlm_scratch(&c.lm);
+  uint64_t total = ax_campaign_total(&c), ace = 0, crit = 0, site_ace[AX_SAF_NSITES] = {0};
+  for (uint64_t id = 0; id < total; id++) {
+    ax_fi_row row;
+    ax_campaign_sample(&c, id, &row);
+    ax_campaign_inject(&c, &row, scr);
+    /* slow: which GEMM from the timeline, by hand */
+    ax_tlm_fault fx = {.arr = &c.arr, .slow = 1, .gemm = -1};
+    fx.f.site = (ax_saf_site)row.site;
+    fx.f.word = (uint32_t)row.word;
+    fx.f.mask = row.mask;
+    fx.f.stuck = row.stuck;
+    fx.f.value = strcmp(fm, "sa1") == 0 ? row.mask : 0;
+    if (!row.stuck) {
+      uint64_t t = 0;
+      for (uint32_t j = 0; j < c.lm.ngemm; j++) {
+        ax_saf_gemm g = {.m = c.lm.g[j].m, .n = c.lm.g[j].n, .k = c.lm.g[j].k};
+        uint64_t d = ax_saf_cycles(&c.arr, &g);
+        if ((uint64_t)row.cycle < t + d) {
+          fx.gemm = (int)j;
+          fx.f.cycle = row.cycle - (int64_t)t;
+          break;
+        }
+        t += d;
+      }
+      assert_true(fx.gemm >= 0);
+      assert_int_equal(fx.gemm, row.layer);
+    }
+    int32_t lg[64];
+    int nx = ax_tlm_run(&c.lm, c.prompts.tok + (size_t)row.image * c.prompts.ctx, NULL, &fx, lg, ts);
+    const ax_tlm_gold *gd = &c.lmgold[row.image];
+    int want = memcmp(lg, gd->logits, sizeof(int32_t) * c.lm.vocab) == 0 ? AX_FO_MASKED
+               : nx != gd->next ? AX_FO_CRITICAL : AX_FO_SDC;
+    if (row.raw_outcome != want)
+      fail_msg("id %llu site %s word %llu mask %x cycle %lld: fast %s, slow %s",
+               (unsigned long long)id, ax_saf_site_name((ax_saf_site)row.site),
+               (unsigned long long)row.word, row.mask, (long long)row.cycle,
+               ax_fout_name((ax_fout)row.raw_outcome), ax_fout_name((ax_fout)want));
+    if (want != AX_FO_MASKED) {
+      ace++;
+      site_ace[row.site]++;
+      if (row.raw_outcome != AX_FO_MASKED && want == AX_FO_CRITICAL) crit++;
+      if (want == AX_FO_CRITICAL) assert_int_equal(row.top1_fault, nx);
+    }
+  }
+  print_message("tinylm %s %dx%d %s: %llu injections, %llu not masked, %llu critical\n", df, rows,
+                rows, fm, (unsigned long long)total, (unsigned long long)ace,
+                (unsigned long long)crit);
+  /* agreement is not agreement on "nothing happened" */
+  for (int s = 0; s < AX_SAF_NSITES; s++) assert_true(site_ace[s] >= (uint64_t)min_ace);
+  free(ts);
+  ax_campaign_scratch_free(scr);
+  ax_campaign_free(&c);
+}
+
+static void campaign_ws_flip(void **state)
+{
+  (void)state;
+  campaign_vs_slow("ws", 16, "flip", 150, 5);
+}
+
+static void campaign_os_flip(void **state)
+{
+  (void)state;
+  campaign_vs_slow("os", 8, "flip", 150, 5);
+}
+
+static void campaign_is_sa1(void **state)
+{
+  (void)state;
+  campaign_vs_slow("is", 8, "sa1", 25, 5);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(next_tokens_equal_numpy),
       cmocka_unit_test(isqrt_by_hand),
       cmocka_unit_test(reader_errors),
+      cmocka_unit_test(campaign_ws_flip),
+      cmocka_unit_test(campaign_os_flip),
+      cmocka_unit_test(campaign_is_sa1),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
