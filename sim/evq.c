@@ -13,9 +13,11 @@
 int ax_evq_init(ax_evq *q) {
   memset(q, 0, sizeof *q);
   q->slot = calloc(AX_EVQ_SLOTS, sizeof *q->slot);
+  q->sh = calloc(AX_EVQ_SMALL, sizeof *q->sh);
+  q->small = 1;
   q->bits = calloc(NWORDS, sizeof *q->bits);
   q->sum = calloc(NSUM, sizeof *q->sum);
-  if (!q->slot || !q->bits || !q->sum) {
+  if (!q->slot || !q->bits || !q->sum || !q->sh) {
     ax_evq_free(q);
     return AX_ENOMEM;
   }
@@ -32,6 +34,7 @@ void ax_evq_free(ax_evq *q) {
   free(q->bits);
   free(q->sum);
   free(q->heap);
+  free(q->sh);
   memset(q, 0, sizeof *q);
 }
 
@@ -115,6 +118,34 @@ static int hev_less(const ax_hev *a, const ax_hev *b) {
   return a->seq < b->seq;
 }
 
+/* Binary min-heap over v[0..*n) by (time, prio, seq); v has room. */
+static void hp_push(ax_hev *v, size_t *n, const ax_hev *h) {
+  size_t i = (*n)++;
+  while (i > 0) {
+    size_t p = (i - 1) / 2;
+    if (!hev_less(h, &v[p])) break;
+    v[i] = v[p];
+    i = p;
+  }
+  v[i] = *h;
+}
+
+/* Remove the root of the heap v[0..*n). */
+static void hp_pop(ax_hev *v, size_t *n) {
+  ax_hev last = v[--*n];
+  size_t i = 0, m = *n;
+  for (;;) {
+    size_t l = 2 * i + 1, k = i;
+    const ax_hev *best = &last;
+    if (l < m && hev_less(&v[l], best)) k = l, best = &v[l];
+    if (l + 1 < m && hev_less(&v[l + 1], best)) k = l + 1;
+    if (k == i) break;
+    v[i] = v[k];
+    i = k;
+  }
+  if (m) v[i] = last;
+}
+
 static void heap_push(ax_evq *q, const ax_hev *h) {
   if (q->nheap == q->capheap) {
     size_t cap = q->capheap ? q->capheap * 2 : 64;
@@ -123,29 +154,36 @@ static void heap_push(ax_evq *q, const ax_hev *h) {
     q->heap = v;
     q->capheap = cap;
   }
-  size_t i = q->nheap++;
-  while (i > 0) {
-    size_t p = (i - 1) / 2;
-    if (!hev_less(h, &q->heap[p])) break;
-    q->heap[i] = q->heap[p];
-    i = p;
-  }
-  q->heap[i] = *h;
+  hp_push(q->heap, &q->nheap, h);
 }
 
-static void heap_pop(ax_evq *q) {
-  ax_hev last = q->heap[--q->nheap];
-  size_t i = 0, n = q->nheap;
-  for (;;) {
-    size_t l = 2 * i + 1, m = i;
-    const ax_hev *best = &last;
-    if (l < n && hev_less(&q->heap[l], best)) m = l, best = &q->heap[l];
-    if (l + 1 < n && hev_less(&q->heap[l + 1], best)) m = l + 1;
-    if (m == i) break;
-    q->heap[i] = q->heap[m];
-    i = m;
+static void heap_pop(ax_evq *q) { hp_pop(q->heap, &q->nheap); }
+
+/* Put an event into the wheel (its window) or the far heap. */
+static void wheel_insert(ax_evq *q, ax_time_t t, int prio, const ax_ev *e) {
+  if (t == q->hot_t || t - q->base < AX_EVQ_SLOTS) {
+    uint32_t b = t == q->hot_t ? q->hot_b : bucket_get(q, SLOT(t));
+    q->hot_t = t;
+    q->hot_b = b;
+    fifo_push(&q->bk[b].q[prio], e);
+    q->bk[b].mask |= 1u << prio;
+  } else {
+    ax_hev hv = {t, e->seq, prio, *e};
+    heap_push(q, &hv);
   }
-  if (n) q->heap[i] = last;
+  q->count++;
+}
+
+/* The small heap is full: move its events, in order, to the wheel. */
+static void to_wheel(ax_evq *q) {
+  q->small = 0;
+  q->hot_t = AX_TIME_NEVER;
+  q->base = q->now & ~(ax_time_t)(AX_EVQ_SLOTS - 1);
+  while (q->nsh) {
+    ax_hev h = q->sh[0];
+    hp_pop(q->sh, &q->nsh);
+    wheel_insert(q, h.time, h.prio, &h.ev);
+  }
 }
 
 ax_event_h ax_evq_push_slow(ax_evq *q, ax_time_t t, int prio, ax_event_fn fn, ax_component *c,
@@ -153,16 +191,15 @@ ax_event_h ax_evq_push_slow(ax_evq *q, ax_time_t t, int prio, ax_event_fn fn, ax
   ax_ev e = {++q->seq, fn, c, arg};
   if (t < q->now) t = q->now; /* callers guarantee t >= now; stay safe */
   ax_event_h h = {t, e.seq};
-  if (t == q->hot_t || t - q->base < AX_EVQ_SLOTS) {
-    uint32_t b = t == q->hot_t ? q->hot_b : bucket_get(q, SLOT(t));
-    q->hot_t = t;
-    q->hot_b = b;
-    fifo_push(&q->bk[b].q[prio], &e);
-    q->bk[b].mask |= 1u << prio;
-  } else {
-    ax_hev hv = {t, e.seq, prio, e};
-    heap_push(q, &hv);
+  if (q->small) {
+    if (q->nsh < AX_EVQ_SMALL) {
+      ax_hev hv = {t, e.seq, prio, e};
+      hp_push(q->sh, &q->nsh, &hv);
+      return h;
+    }
+    to_wheel(q);
   }
+  wheel_insert(q, t, prio, &e);
   return h;
 }
 
@@ -178,6 +215,14 @@ static ax_ev *fifo_find(ax_fifo *f, uint64_t seq) {
 
 int ax_evq_cancel(ax_evq *q, ax_event_h h) {
   if (h.time < q->now) return AX_EINVAL;
+  if (q->small) {
+    for (size_t i = 0; i < q->nsh; i++)
+      if (q->sh[i].seq == h.seq && q->sh[i].ev.fn) {
+        q->sh[i].ev.fn = NULL;
+        return AX_OK;
+      }
+    return AX_EINVAL;
+  }
   if (h.time - q->base < AX_EVQ_SLOTS) {
     uint32_t b = q->slot[SLOT(h.time)];
     if (!b) return AX_EINVAL;
@@ -213,6 +258,7 @@ static void refill(ax_evq *q) {
 }
 
 ax_time_t ax_evq_next_time(ax_evq *q) {
+  if (q->small) return q->nsh ? q->sh[0].time : AX_TIME_NEVER;
   if (q->now < q->base || q->now - q->base < AX_EVQ_SLOTS) {
     uint32_t s = next_busy(q, q->now < q->base ? 0 : SLOT(q->now));
     if (s < AX_EVQ_SLOTS) return q->base + s;
@@ -225,6 +271,23 @@ void ax_evq_stop(ax_evq *q) { q->stop = 1; }
 int ax_evq_run(ax_evq *q, ax_time_t until) {
   q->stop = 0;
   for (;;) {
+    if (q->small) {
+      if (!q->nsh) return 0;
+      if (q->sh[0].time > until) return 1;
+      ax_ev e = q->sh[0].ev;
+      q->now = q->sh[0].time;
+      hp_pop(q->sh, &q->nsh);
+      if (!e.fn) continue;
+      q->dispatched++;
+      e.fn(e.c, e.arg);
+      if (__builtin_expect(q->stop, 0)) return 1;
+      continue;
+    }
+    if (!q->count) { /* the wheel emptied: back to the small heap */
+      q->small = 1;
+      q->hot_t = AX_TIME_NEVER;
+      continue;
+    }
     /* After a refill `now` may lie before the new window: search from its start. */
     uint32_t s = q->now < q->base                   ? next_busy(q, 0)
                  : q->now - q->base < AX_EVQ_SLOTS ? next_busy(q, SLOT(q->now))
@@ -246,6 +309,7 @@ int ax_evq_run(ax_evq *q, ax_time_t until) {
       int p = __builtin_ctz(bk->mask);
       ax_fifo *f = &bk->q[p];
       ax_ev e = f->v[f->head++];
+      q->count--;
       if (f->head == f->len) {
         f->head = f->len = 0; /* ran dry: reset in place for reuse */
         bk->mask &= ~(1u << p);

@@ -6,7 +6,11 @@
  * one FIFO per priority, so events sharing a timestamp cost an append and a
  * pop, never a comparison. A two-level bitmap finds the next busy slot.
  * Far future (beyond the wheel): a binary heap, drained into the wheel when
- * the wheel runs dry. Same inputs, same order: runs are bit-reproducible.
+ * the wheel runs dry. While few events are pending (at most AX_EVQ_SMALL)
+ * they live in a small binary heap instead, whose push and pop cost a few
+ * comparisons - far less than opening and closing a wheel bucket per
+ * timestamp; past that size they move to the wheel, and come back when the
+ * wheel empties. Same inputs, same order: runs are bit-reproducible.
  */
 #ifndef AX_EVQ_H
 #define AX_EVQ_H
@@ -15,6 +19,7 @@
 
 #define AX_EVQ_BITS 16
 #define AX_EVQ_SLOTS (1u << AX_EVQ_BITS) /* 65,536 ps: 65 cycles at 1 GHz */
+#define AX_EVQ_SMALL 32 /* pending events the small heap holds before the wheel takes over */
 
 typedef struct ax_ev {
   uint64_t seq;
@@ -53,6 +58,10 @@ typedef struct ax_evq {
   uint32_t nfree;
   ax_hev *heap;
   size_t nheap, capheap;
+  int small;            /* events are in sh[] (small heap), the wheel is empty */
+  ax_hev *sh;
+  size_t nsh;
+  uint64_t count;       /* events in the wheel and the far heap (wheel mode) */
   int stop;             /* set by ax_evq_stop: run returns after the current event */
   /* The bucket most recently pushed to: most pushes go to the same
    * timestamp as the one before (N components on one clock edge). */
@@ -84,6 +93,7 @@ static inline ax_event_h ax_evq_push(ax_evq *q, ax_time_t t, int prio, ax_event_
       e->c = c;
       e->arg = arg;
       b->mask |= 1u << prio;
+      q->count++;
       return (ax_event_h){t, e->seq};
     }
   }

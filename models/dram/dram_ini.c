@@ -72,7 +72,7 @@ static int on_kv(void *user, const char *section, const char *name, const char *
     x->bankgroup_enable = !(strcasecmp(v, "false") == 0 || strcmp(v, "0") == 0);
     return 1;
   }
-  if (strcmp(name, "protocol") == 0) snprintf(x->protocol, sizeof x->protocol, "%s", v);
+  if (strcmp(name, "protocol") == 0) snprintf(x->protocol, sizeof x->protocol, "%.*s", (int)sizeof x->protocol - 1, v);
   char e[200];
   if (ax_dram_cfg_set(x->cfg, name, v, e, sizeof e) != AX_OK) {
     snprintf(x->err, x->errlen, "[%s] %s", section, e);

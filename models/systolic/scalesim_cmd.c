@@ -52,7 +52,7 @@ static int write_h5(const char *path, const char *cfg_path, const ax_scalesim_cf
   for (size_t i = 0; i < n; i++) {
     ax_layer *l = ax_sim_layer(s, (uint32_t)i);
     l->id = (uint32_t)i;
-    snprintf(l->name, sizeof l->name, "%s", layers[i].name);
+    snprintf(l->name, sizeof l->name, "%.63s", layers[i].name);
     l->kind = layers[i].gemm ? AX_OP_GEMM : AX_OP_CONV2D;
     snprintf(l->unit, sizeof l->unit, "%s", ax_comp_name(c));
     l->unit_period = 1000;

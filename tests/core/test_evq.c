@@ -162,11 +162,153 @@ static void test_tie_break(void **st) {
   free(ran);
 }
 
+/* ---- the queue against a slow reference, events scheduled by handlers ----
+ * The same simulation runs twice: on ax_evq and on a plain array scanned
+ * for the smallest (time, priority, sequence). Handlers draw from one RNG,
+ * so both runs stay identical only if both queues run events in the same
+ * order. The population wanders across AX_EVQ_SMALL, so the queue keeps
+ * moving between its small heap and its wheel; some events are cancelled. */
+typedef struct qops {
+  ax_time_t (*now)(void);
+  uint64_t (*push)(ax_time_t t, int prio, uint64_t id); /* returns seq */
+  int (*cancel)(ax_time_t t, uint64_t seq);
+  void (*run)(void);
+} qops;
+
+static const qops *QO;
+static uint64_t dyn_rng, dyn_next_id, dyn_budget;
+static int64_t dyn_pop; /* events pending right now */
+static uint64_t *dyn_log;
+static size_t dyn_nlog;
+static struct { ax_time_t t; uint64_t seq; } dyn_pend[4096];
+static size_t dyn_npend;
+
+static uint64_t dyn_rand(void) {
+  dyn_rng ^= dyn_rng << 13;
+  dyn_rng ^= dyn_rng >> 7;
+  dyn_rng ^= dyn_rng << 17;
+  return dyn_rng;
+}
+
+static void dyn_schedule(void) {
+  uint64_t r = dyn_rand() % 100;
+  ax_time_t dt = r < 25 ? 0 : r < 60 ? dyn_rand() % 3000 : r < 90 ? dyn_rand() % 100000 : dyn_rand() % 5000000;
+  uint64_t id = dyn_next_id++;
+  uint64_t seq = QO->push(QO->now() + dt, (int)(dyn_rand() % AX_PRIO_N), id);
+  dyn_pop++;
+  if (dyn_npend < 4096) {
+    dyn_pend[dyn_npend].t = QO->now() + dt;
+    dyn_pend[dyn_npend++].seq = seq;
+  }
+}
+
+/* One event: log it, then schedule 0-3 more (a random walk of the
+ * population) and sometimes cancel a pending one. */
+static void dyn_event(uint64_t id) {
+  dyn_log[dyn_nlog++] = id;
+  dyn_log[dyn_nlog++] = QO->now();
+  dyn_pop--;
+  if (!dyn_budget) return;
+  dyn_budget--;
+  /* keep the population wandering between ~10 and ~60, across AX_EVQ_SMALL */
+  int k = dyn_pop < 10 ? 1 + (int)(dyn_rand() % 3) : dyn_pop > 60 ? (int)(dyn_rand() % 2)
+                                                                  : (int)(dyn_rand() % 3);
+  for (int i = 0; i < k; i++) dyn_schedule();
+  if (dyn_rand() % 8 == 0 && dyn_npend) {
+    size_t j = dyn_rand() % dyn_npend;
+    /* it may have run already: both queues must refuse alike */
+    if (QO->cancel(dyn_pend[j].t, dyn_pend[j].seq) == AX_OK) dyn_pop--;
+    dyn_pend[j] = dyn_pend[--dyn_npend];
+  }
+  /* the log records the population too, so a cancel answered differently shows */
+  dyn_log[dyn_nlog++] = (uint64_t)dyn_pop;
+}
+
+/* the real queue */
+static void real_fn(ax_component *c, uint64_t id) {
+  (void)c;
+  dyn_event(id);
+}
+static ax_time_t real_now(void) { return Q.now; }
+static uint64_t real_push(ax_time_t t, int prio, uint64_t id) {
+  return ax_evq_push(&Q, t, prio, real_fn, NULL, id).seq;
+}
+static int real_cancel(ax_time_t t, uint64_t seq) { return ax_evq_cancel(&Q, (ax_event_h){t, seq}); }
+static void real_run(void) { assert_int_equal(ax_evq_run(&Q, AX_TIME_NEVER), 0); }
+static const qops real_q = {real_now, real_push, real_cancel, real_run};
+
+/* the reference: an unsorted array, scanned for the minimum */
+static rec *ref_v;
+static size_t ref_n;
+static ax_time_t ref_t;
+static uint64_t ref_seq;
+static ax_time_t ref_now(void) { return ref_t; }
+static uint64_t ref_push(ax_time_t t, int prio, uint64_t id) {
+  ref_v[ref_n] = (rec){t, prio, ++ref_seq, id, 0};
+  return ref_v[ref_n++].seq;
+}
+static int ref_cancel(ax_time_t t, uint64_t seq) {
+  (void)t;
+  for (size_t i = 0; i < ref_n; i++)
+    if (ref_v[i].seq == seq) {
+      ref_v[i] = ref_v[--ref_n];
+      return AX_OK;
+    }
+  return AX_EINVAL;
+}
+static void ref_run(void) {
+  while (ref_n) {
+    size_t m = 0;
+    for (size_t i = 1; i < ref_n; i++)
+      if (cmp_rec(&ref_v[i], &ref_v[m]) < 0) m = i;
+    rec r = ref_v[m];
+    ref_v[m] = ref_v[--ref_n];
+    ref_t = r.t;
+    dyn_event(r.id);
+  }
+}
+static const qops ref_q = {ref_now, ref_push, ref_cancel, ref_run};
+
+static size_t dyn_sim(const qops *qo, uint64_t **log) {
+  QO = qo;
+  dyn_rng = 0x9e3779b97f4a7c15ull;
+  dyn_next_id = 0;
+  dyn_budget = 60000;
+  dyn_npend = 0;
+  dyn_nlog = 0;
+  dyn_pop = 0;
+  dyn_log = calloc(3 * 300000, sizeof *dyn_log);
+  for (int i = 0; i < 10; i++) dyn_schedule();
+  qo->run();
+  *log = dyn_log;
+  return dyn_nlog;
+}
+
+static void test_dynamic_vs_reference(void **st) {
+  (void)st;
+  assert_int_equal(ax_evq_init(&Q), AX_OK);
+  ref_v = calloc(300000, sizeof *ref_v);
+  ref_n = 0;
+  ref_t = 0;
+  ref_seq = 0;
+  uint64_t *a, *b;
+  size_t na = dyn_sim(&real_q, &a);
+  size_t nb = dyn_sim(&ref_q, &b);
+  assert_true(na > 3 * 50000); /* tens of thousands of events ran */
+  assert_int_equal(na, nb);
+  assert_memory_equal(a, b, na * sizeof *a);
+  ax_evq_free(&Q);
+  free(a);
+  free(b);
+  free(ref_v);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_tie_break),
       cmocka_unit_test(test_static_order),
       cmocka_unit_test(test_dynamic_monotone),
+      cmocka_unit_test(test_dynamic_vs_reference),
   };
   return cmocka_run_group_tests_name("evq", tests, NULL, NULL);
 }
