@@ -15,6 +15,7 @@ static const struct {
 } site_tab[AX_SAF_NSITES] = {
   {"ifmap_sram", 8}, {"filter_sram", 8}, {"ofmap_sram", 32},
   {"pe_ifmap", 8},   {"pe_weight", 8},   {"pe_acc", 32},
+  {"ctrl_fold", AX_SAF_FOLD_BITS},
 };
 
 const char *ax_saf_site_name(ax_saf_site s)
@@ -529,6 +530,9 @@ size_t ax_saf_apply(const ax_sa_array *a, const ax_saf_gemm *g, const ax_saf_fau
     }
     break;
   }
+  case AX_SAF_CTRL_FOLD:
+    if (w) break;
+    return ax_saf_ctrl_apply(a, g, f, z, touched, tcap);
   default: break;
   }
   return x.nt;

@@ -39,6 +39,18 @@
  * Physical PE registers: h (moves right), v (moves down; stationary in ws /
  * is) and acc (os accumulator; ws / is partial sum moving down). Which
  * operand each holds depends on the dataflow (ax_saf_site_reg).
+ *
+ * Control state (sa_ctrl.c): the sequencer's fold counter, a 16-bit
+ * register (sized for up to 65535 folds). In cycle s*F (slot s) the
+ * sequencer reads it: equal to the layer's fold count -> done (the layer
+ * then lasts D' = s*F + 3 cycles, the post-processing reads S_{D'-1});
+ * otherwise slot s runs fold `counter` (its base addresses and write /
+ * accumulate mode latched then) and the counter becomes counter + 1 mod
+ * 2^16 at the end of the cycle. A fold index >= the fold count addresses no
+ * tensor element (the address generator's bounds check gates its reads to
+ * zero and its writes off). A watchdog stops a layer still running at 2 D
+ * cycles: `hang`. Ofmap words that no fold writes read as 0 (the buffer
+ * is cleared for each layer, as the reference always assumed).
  */
 #ifndef AX_SA_FUNC_H
 #define AX_SA_FUNC_H
@@ -60,6 +72,7 @@ typedef enum ax_saf_site {
   AX_SAF_PE_IFMAP,       /* 8-bit PE register holding an input activation */
   AX_SAF_PE_WEIGHT,      /* 8-bit PE register holding a weight */
   AX_SAF_PE_ACC,         /* 32-bit PE accumulator / partial-sum register */
+  AX_SAF_CTRL_FOLD,      /* 16-bit fold counter of the sequencer (one word) */
   AX_SAF_NSITES
 } ax_saf_site;
 
@@ -84,6 +97,11 @@ typedef struct ax_saf_gemm {
   const uint32_t *use_at, *use;
 } ax_saf_gemm;
 
+/* ax_saf_apply's answer when the fault makes the layer hang (watchdog). */
+#define AX_SAF_HANG ((size_t)-1)
+/* Bits of the sequencer's fold counter. */
+#define AX_SAF_FOLD_BITS 16
+
 /* Name of a site ("ifmap_sram", ...). */
 const char *ax_saf_site_name(ax_saf_site s);
 /* Parse a site name; -1 if unknown. */
@@ -102,13 +120,28 @@ void ax_saf_golden(const ax_saf_gemm *g, int32_t *z);
  * the fault reaches). The index of every output it changed is appended to
  * touched (may repeat; at most tcap are stored) when touched is not NULL.
  * Returns how many changes there were: more than tcap means the list is
- * incomplete (treat every output as touched); 0 means Z is unchanged. */
+ * incomplete (treat every output as touched); 0 means Z is unchanged;
+ * AX_SAF_HANG means the layer never finishes (the watchdog stops it; Z is
+ * then left as it was). */
 size_t ax_saf_apply(const ax_sa_array *a, const ax_saf_gemm *g, const ax_saf_fault *f,
                     int32_t *z, uint32_t *touched, size_t tcap);
 /* The slow reference: simulate every cycle and every PE holding real values,
- * inject f (NULL: none) and return the outputs the post-processing reads. */
-void ax_saf_ref_run(const ax_sa_array *a, const ax_saf_gemm *g, const ax_saf_fault *f,
-                    int32_t *z);
+ * and the sequencer's fold counter, inject f (NULL: none) and return the
+ * outputs the post-processing reads. Returns 1 (z untouched) when the
+ * watchdog stops the layer, else 0. */
+int ax_saf_ref_run(const ax_sa_array *a, const ax_saf_gemm *g, const ax_saf_fault *f,
+                   int32_t *z);
+/* The folds the sequencer runs under fault f (a ctrl_fold fault, or NULL):
+ * slot s runs fold seq[s] (at most cap stored; an index >= the fold count
+ * is gated). *nslots gets the slots before done. Returns 1 if the watchdog
+ * stops the layer (slots * F + 3 > 2 D), else 0. */
+int ax_saf_fold_seq(const ax_sa_array *a, const ax_saf_gemm *g, const ax_saf_fault *f,
+                    uint32_t *seq, size_t cap, size_t *nslots);
+/* The fold-counter fault applied to Z (the fault-free outputs): the GEMM
+ * redone fold by fold in the sequence the counter produces (used by
+ * ax_saf_apply; arguments and answer as there). */
+size_t ax_saf_ctrl_apply(const ax_sa_array *a, const ax_saf_gemm *g, const ax_saf_fault *f,
+                         int32_t *z, uint32_t *touched, size_t tcap);
 
 /* Build the inverse index (use_at: words+1 entries, use: M*K entries) of
  * aidx; both caller-allocated. */

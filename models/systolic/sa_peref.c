@@ -3,7 +3,8 @@
  * PE-by-PE simulation of the array holding real values in its SRAMs and
  * registers (semantics in sa_func.h). It ticks every cycle on purpose: it
  * exists to prove the closed-form fault mapping in sa_func.c right, on
- * small arrays and layers, and is never used in a campaign.
+ * small arrays and layers, and is never used in a campaign. The sequencer's
+ * fold counter is a register here too: each slot's fold comes from it.
  */
 #include "sa_func.h"
 
@@ -72,8 +73,8 @@ static int8_t rd_b(const ax_saf_gemm *g, const ref_state *s, uint32_t k, uint32_
   return s->fls[k * g->n + n];
 }
 
-void ax_saf_ref_run(const ax_sa_array *a, const ax_saf_gemm *g, const ax_saf_fault *f,
-                    int32_t *z)
+int ax_saf_ref_run(const ax_sa_array *a, const ax_saf_gemm *g, const ax_saf_fault *f,
+                   int32_t *z)
 {
   ax_sa_geom geo;
   ax_sa_geom_gemm(a, g->m, g->n, g->k, &geo);
@@ -94,10 +95,32 @@ void ax_saf_ref_run(const ax_sa_array *a, const ax_saf_gemm *g, const ax_saf_fau
   memcpy(s.ifs, g->ifmap, g->ifmap_words);
   memcpy(s.fls, g->w, (size_t)g->k * g->n);
   const size_t nz = (size_t)g->m * g->n;
+  /* the sequencer: fold counter register, the fold each slot runs, the end */
+  const uint32_t fmask = (1u << AX_SAF_FOLD_BITS) - 1;
+  uint32_t fold_reg = 0;
+  const int64_t max_slots = (2 * D - 3) / F + 2;
+  int64_t *slot_fold = malloc(sizeof *slot_fold * (size_t)max_slots);
+  if (!slot_fold) abort();
+  int64_t done_slot = -1, end = -1, hang = 1;
 
-  for (int64_t cyc = 0; cyc < D; cyc++) {
+  for (int64_t cyc = 0; cyc < 2 * D; cyc++) {
     inject(a, g, f, &s, cyc);
-    if (cyc == D - 1) break;  /* the post-processing reads S_{D-1} */
+    if (f && f->site == AX_SAF_CTRL_FOLD && f->word == 0)
+      fold_reg = fault_apply_word(f, fold_reg, cyc) & fmask;
+    if (done_slot < 0 && cyc % F == 0) {
+      int64_t sl = cyc / F;
+      if (fold_reg == (uint32_t)folds) {
+        done_slot = sl;
+        end = sl * F + 3;
+      } else {
+        slot_fold[sl] = fold_reg;
+        fold_reg = (fold_reg + 1) & fmask; /* S_{cyc+1} */
+      }
+    }
+    if (cyc == end - 1) { /* the post-processing reads S_{end-1} */
+      hang = 0;
+      break;
+    }
     memcpy(s.ofs2, s.ofs, nz * sizeof *s.ofs);
     /* defaults: registers shift, edges fed zeros; stationary v holds */
     for (int64_t r = 0; r < R; r++)
@@ -108,14 +131,15 @@ void ax_saf_ref_run(const ax_sa_array *a, const ax_saf_gemm *g, const ax_saf_fau
         else s.v2[p] = s.v[p];
       }
     int preload = 0;
-    /* folds active in this cycle: local u in [0, F+1] */
+    /* slots active in this cycle: local u in [0, F+1] */
     int64_t ilo = cyc / F - 1, ihi = cyc / F;
     if (ilo < 0) ilo = 0;
-    if (ihi > folds - 1) ihi = folds - 1;
+    if (done_slot >= 0 && ihi > done_slot - 1) ihi = done_slot - 1;
     for (int64_t i = ilo; i <= ihi; i++) {
       int64_t u = cyc - i * F;
+      if (slot_fold[i] >= folds) continue; /* past the last fold: gated */
       ax_sa_fold fo;
-      ax_sa_fold_at(a, &geo, (uint64_t)i, &fo);
+      ax_sa_fold_at(a, &geo, (uint64_t)slot_fold[i], &fo);
       int64_t ru = (int64_t)fo.rows_used, cu = (int64_t)fo.cols_used;
       int64_t o0 = (int64_t)fo.fr * R, s0 = (int64_t)fo.fc * C;
       if (a->df == AX_SA_OS) {
@@ -186,7 +210,9 @@ void ax_saf_ref_run(const ax_sa_array *a, const ax_saf_gemm *g, const ax_saf_fau
     t32 = s.acc; s.acc = s.acc2; s.acc2 = t32;
     t32 = s.ofs; s.ofs = s.ofs2; s.ofs2 = t32;
   }
-  memcpy(z, s.ofs, nz * sizeof *z);
+  if (!hang) memcpy(z, s.ofs, nz * sizeof *z);
+  free(slot_fold);
   free(s.ifs); free(s.fls); free(s.ofs); free(s.ofs2);
   free(s.h); free(s.v); free(s.acc); free(s.h2); free(s.v2); free(s.acc2);
+  return (int)hang;
 }

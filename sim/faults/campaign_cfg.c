@@ -195,7 +195,7 @@ static int parse(pc *x)
       if (k < 0) {
         const char *sg = ax_suggest(n, site_names, AX_SAF_NSITES);
         return fail(x, st, "unknown structure '%s'%s%s%s (known: ifmap_sram, filter_sram, "
-                    "ofmap_sram, pe_ifmap, pe_weight, pe_acc)", n, sg ? ", did you mean '" : "",
+                    "ofmap_sram, pe_ifmap, pe_weight, pe_acc, ctrl_fold)", n, sg ? ", did you mean '" : "",
                     sg ? sg : "", sg ? "'?" : "");
       }
       for (int j = 0; j < c->nsites; j++)

@@ -35,6 +35,7 @@ uint64_t ax_campaign_words(const ax_campaign *c, ax_saf_site s)
   case AX_SAF_IFMAP_SRAM: return c->sram_bytes[0];
   case AX_SAF_FILTER_SRAM: return c->sram_bytes[1];
   case AX_SAF_OFMAP_SRAM: return c->sram_bytes[2] / 4;
+  case AX_SAF_CTRL_FOLD: return 1;
   default: return (uint64_t)c->arr.rows * c->arr.cols;
   }
 }
@@ -161,6 +162,7 @@ static ax_fout run_transient(const ax_campaign *c, ax_fi_row *row, scratch *s)
   if (row->word >= UINT32_MAX) return AX_FO_MASKED;
   memcpy(s->z, gd->z[l], sizeof *s->z * nz);
   size_t nt = ax_saf_apply(&c->arr, &g, &f, s->z, s->touched, s->tcap);
+  if (nt == AX_SAF_HANG) return AX_FO_HANG;
   if (!nt) return AX_FO_MASKED;
   for (size_t o = 0; o < nz; o++) row->changed += s->z[o] != gd->z[l][o];
   if (!row->changed) return AX_FO_MASKED;
@@ -203,7 +205,10 @@ static ax_fout run_stuck(const ax_campaign *c, ax_fi_row *row, scratch *s)
     else memcpy(s->z, gd->z[l], sizeof *s->z * nz);
     ax_saf_gemm g;
     gemm_of(L, cur, &g);
-    ax_saf_apply(&c->arr, &g, &f, s->z, NULL, 0);
+    if (ax_saf_apply(&c->arr, &g, &f, s->z, NULL, 0) == AX_SAF_HANG) {
+      row->layer = (int32_t)l;
+      return AX_FO_HANG;
+    }
     if (!dirty)
       for (size_t o = 0; o < nz; o++) row->changed += s->z[o] != gd->z[l][o];
     if (l + 1 == c->net.nl) {
@@ -254,20 +259,26 @@ static ax_fout run_lm(const ax_campaign *c, ax_fi_row *row, scratch *s)
     ax_saf_gemm g = {.m = e->m, .n = e->n, .k = e->k, .ifmap = gd->a[j],
                      .ifmap_words = e->m * e->k, .w = gd->b[j]};
     memcpy(s->z, gd->z[j], sizeof *s->z * nz);
-    if (!ax_saf_apply(&c->arr, &g, &fx.f, s->z, NULL, 0)) return AX_FO_MASKED;
+    size_t nt = ax_saf_apply(&c->arr, &g, &fx.f, s->z, NULL, 0);
+    if (nt == AX_SAF_HANG) return AX_FO_HANG;
+    if (!nt) return AX_FO_MASKED;
     for (size_t o = 0; o < nz; o++) row->changed += s->z[o] != gd->z[j][o];
     if (!row->changed) return AX_FO_MASKED;
   }
   int next = ax_tlm_run(&c->lm, c->prompts.tok + (size_t)row->image * c->prompts.ctx, NULL, &fx,
                         s->logits, s->run);
+  if (next < 0) return AX_FO_HANG;
   return lm_compare(c, gd, next, s->logits, row);
 }
 
 ax_fout ax_protect_outcome(ax_prot p, ax_saf_site s, ax_fout raw, uint32_t mask)
 {
   /* Only faults that reached the output are reclassified (ACE analysis): a
-   * check on a word that is never read again is not counted as a DUE. */
-  if (raw == AX_FO_MASKED || raw == AX_FO_HANG) return raw;
+   * check on a word that is never read again is not counted as a DUE. A
+   * hang is reclassified too: the check on the control register sees the
+   * corrupted value when the sequencer reads it, before the schedule goes
+   * astray. */
+  if (raw == AX_FO_MASKED) return raw;
   switch (p) {
   case AX_PR_PARITY: return ax_parity_detects(mask) ? AX_FO_DETECTED : raw;
   case AX_PR_SECDED: {

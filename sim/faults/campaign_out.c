@@ -86,7 +86,8 @@ void ax_fi_summarize(const ax_campaign *c, const ax_fi_row *rows, uint64_t n, ax
     ax_fi_wilson(sdc, m->injections, z, &m->sdc_lo, &m->sdc_hi);
     m->critical_rate = nn ? m->n[AX_FO_CRITICAL] / nn : 0;
     ax_fi_wilson(m->n[AX_FO_CRITICAL], m->injections, z, &m->critical_lo, &m->critical_hi);
-    m->due_rate = nn ? m->n[AX_FO_DETECTED] / nn : 0;
+    m->due_rate = nn ? (m->n[AX_FO_DETECTED] + m->n[AX_FO_HANG]) / nn : 0;
+    m->hang_rate = nn ? m->n[AX_FO_HANG] / nn : 0;
     double raw = c->fit_per_mbit * (c->protect[s] == AX_PR_HARDENED ? c->hardened_factor : 1.0);
     m->fit_raw = ax_fi_fit(raw, (double)m->bits, 1.0);
     double fl, fh;
@@ -123,7 +124,7 @@ void ax_fi_summarize(const ax_campaign *c, const ax_fi_row *rows, uint64_t n, ax
         nn++;
         ax_fout o = ax_protect_outcome((ax_prot)p, s, (ax_fout)rows[j].raw_outcome, rows[j].mask);
         f += is_fail(c, o);
-        d += o == AX_FO_DETECTED;
+        d += o == AX_FO_DETECTED || o == AX_FO_HANG;
       }
       ax_fi_prot *e = &r->prot[r->nprot++];
       snprintf(e->structure, sizeof e->structure, "%s", ax_saf_site_name(s));
@@ -396,7 +397,7 @@ int ax_fi_write_h5(const ax_campaign *c, const ax_fi_row *rows, uint64_t n, cons
     uint64_t words, bits_per_word, bits, injections;
     uint64_t masked, sdc, critical, detected, corrected, hang;
     double avf, avf_lo, avf_hi, sdc_rate, sdc_lo, sdc_hi, critical_rate, critical_lo, critical_hi;
-    double due_rate, fit_raw, fit, fit_lo, fit_hi, fit_due;
+    double due_rate, hang_rate, fit_raw, fit, fit_lo, fit_hi, fit_due;
   } h5_sum;
   h5_sum *s = ax_xcalloc((size_t)r->nsum + 1, sizeof *s);
   for (int i = 0; i < r->nsum; i++) {
@@ -411,7 +412,7 @@ int ax_fi_write_h5(const ax_campaign *c, const ax_fi_row *rows, uint64_t n, cons
     y->avf = m->avf; y->avf_lo = m->avf_lo; y->avf_hi = m->avf_hi;
     y->sdc_rate = m->sdc_rate; y->sdc_lo = m->sdc_lo; y->sdc_hi = m->sdc_hi;
     y->critical_rate = m->critical_rate; y->critical_lo = m->critical_lo; y->critical_hi = m->critical_hi;
-    y->due_rate = m->due_rate; y->fit_raw = m->fit_raw; y->fit = m->fit; y->fit_lo = m->fit_lo;
+    y->due_rate = m->due_rate; y->hang_rate = m->hang_rate; y->fit_raw = m->fit_raw; y->fit = m->fit; y->fit_lo = m->fit_lo;
     y->fit_hi = m->fit_hi; y->fit_due = m->fit_due;
   }
   static const ax_h5col scol[] = {
@@ -427,6 +428,7 @@ int ax_fi_write_h5(const ax_campaign *c, const ax_fi_row *rows, uint64_t n, cons
       C("critical_rate", AX_H5_F64, h5_sum, critical_rate),
       C("critical_lo", AX_H5_F64, h5_sum, critical_lo),
       C("critical_hi", AX_H5_F64, h5_sum, critical_hi), C("due_rate", AX_H5_F64, h5_sum, due_rate),
+      C("hang_rate", AX_H5_F64, h5_sum, hang_rate),
       C("fit_raw", AX_H5_F64, h5_sum, fit_raw),     C("fit", AX_H5_F64, h5_sum, fit),
       C("fit_lo", AX_H5_F64, h5_sum, fit_lo),       C("fit_hi", AX_H5_F64, h5_sum, fit_hi),
       C("fit_due", AX_H5_F64, h5_sum, fit_due),

@@ -19,7 +19,8 @@ typedef struct ax_fi_sum {
   double avf, avf_lo, avf_hi;   /* unprotected: fraction not masked */
   double sdc_rate, sdc_lo, sdc_hi;       /* sdc + critical, with protection */
   double critical_rate, critical_lo, critical_hi;
-  double due_rate;              /* detected */
+  double due_rate;              /* detected or hang (the watchdog detects a hang) */
+  double hang_rate;             /* hang */
   double fit_raw;               /* FIT of the structure's raw upsets */
   double fit, fit_lo, fit_hi;   /* FIT of failures (fit_of), with protection */
   double fit_due;

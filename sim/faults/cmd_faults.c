@@ -129,15 +129,16 @@ int ax_cmd_faults(int argc, char **argv)
   }
   ax_campaign_parts_remove(parts);
   if (!quiet) {
-    printf("%-12s %8s %8s %7s %7s %7s %7s %7s  %-22s %-22s %10s\n", "structure", "bits", "inj",
-           "masked", "sdc", "crit", "det", "corr", "AVF [95% CI]", "SDC rate [95% CI]", "FIT");
+    printf("%-12s %8s %8s %7s %7s %7s %7s %7s %7s  %-22s %-22s %10s\n", "structure", "bits", "inj",
+           "masked", "sdc", "crit", "det", "corr", "hang", "AVF [95% CI]", "SDC rate [95% CI]",
+           "FIT");
     for (int i = 0; i < r.nsum; i++) {
       const ax_fi_sum *m = &r.sum[i];
-      printf("%-12s %8llu %8llu %7llu %7llu %7llu %7llu %7llu  %.4f [%.4f,%.4f]  %.4f [%.4f,%.4f]  %10.4f\n",
+      printf("%-12s %8llu %8llu %7llu %7llu %7llu %7llu %7llu %7llu  %.4f [%.4f,%.4f]  %.4f [%.4f,%.4f]  %10.4f\n",
              m->structure, (unsigned long long)m->bits, (unsigned long long)m->injections,
              (unsigned long long)m->n[AX_FO_MASKED], (unsigned long long)m->n[AX_FO_SDC],
              (unsigned long long)m->n[AX_FO_CRITICAL], (unsigned long long)m->n[AX_FO_DETECTED],
-             (unsigned long long)m->n[AX_FO_CORRECTED], m->avf, m->avf_lo, m->avf_hi, m->sdc_rate,
+             (unsigned long long)m->n[AX_FO_CORRECTED], (unsigned long long)m->n[AX_FO_HANG], m->avf, m->avf_lo, m->avf_hi, m->sdc_rate,
              m->sdc_lo, m->sdc_hi, m->fit);
     }
     if (r.feasible) {

@@ -399,6 +399,7 @@ typedef struct run {
   ax_tlm_gold *rec;
   const ax_tlm_fault *fx;
   uint32_t j;           /* next GEMM of the schedule */
+  int hang;             /* a GEMM never finished (watchdog) */
 } run;
 
 /* GEMM j of the schedule on the array: z = a x b, with the fault if it hits. */
@@ -420,8 +421,8 @@ static void gemm(run *r, const int8_t *a, const int8_t *b, int32_t *z)
     memcpy(r->rec->z[j], z, sizeof *z * nz);
   }
   if (fx && (fx->gemm < 0 || (uint32_t)fx->gemm == j)) {
-    if (fx->slow) ax_saf_ref_run(fx->arr, &g, &fx->f, z);
-    else ax_saf_apply(fx->arr, &g, &fx->f, z, NULL, 0);
+    if (fx->slow) r->hang |= ax_saf_ref_run(fx->arr, &g, &fx->f, z);
+    else r->hang |= ax_saf_apply(fx->arr, &g, &fx->f, z, NULL, 0) == AX_SAF_HANG;
   }
 }
 
@@ -486,6 +487,7 @@ int ax_tlm_run(const ax_tlm *lm, const uint8_t *tok, ax_tlm_gold *rec, const ax_
   }
   layernorm(D, s->x + (T - 1) * D, lm->lnf_g, lm->lnf_b, s->h);
   gemm(&r, s->h, lm->wout, s->z);
+  if (r.hang) return -1;
   int best = 0;
   for (uint32_t v = 0; v < lm->vocab; v++) {
     logits[v] = (int32_t)((uint32_t)s->z[v] + (uint32_t)lm->bout[v]);

@@ -95,7 +95,7 @@ void ax_tlm_prompts_free(ax_tlm_prompts *p);
 /* Scratch space for ax_tlm_run (free with free()). */
 void *ax_tlm_scratch(const ax_tlm *lm);
 /* Run one prompt (ctx tokens): logits (vocab int32) out, next token
- * returned. rec (allocated by ax_tlm_gold_alloc) records the golden GEMMs
+ * returned (-1: a GEMM hung, the watchdog stopped the run). rec (allocated by ax_tlm_gold_alloc) records the golden GEMMs
  * when not NULL; fx injects a fault when not NULL. */
 int ax_tlm_run(const ax_tlm *lm, const uint8_t *tok, ax_tlm_gold *rec, const ax_tlm_fault *fx,
                int32_t *logits, void *scratch);

@@ -5,6 +5,9 @@
  * final outputs must be bit-identical on every sampled fault. The layers
  * are small and uneven (partial folds in both directions, an im2col conv
  * whose windows share ifmap words, a plain GEMM, an M=1 fully connected).
+ * The sequencer's fold counter (ctrl_fold) is one of the sites: skipped,
+ * repeated and gated folds must agree, and so must the hangs; hand-worked
+ * cases of each are at the end.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -90,12 +93,15 @@ static uint32_t words_of(const ax_sa_array *a, const ax_saf_gemm *g, ax_saf_site
   case AX_SAF_IFMAP_SRAM: return g->ifmap_words;
   case AX_SAF_FILTER_SRAM: return g->k * g->n;
   case AX_SAF_OFMAP_SRAM: return g->m * g->n;
+  case AX_SAF_CTRL_FOLD: return 1;
   default: return a->rows * a->cols;
   }
 }
 
 /* nfaults random faults on one layer and dataflow; returns how many changed
  * the outputs (so the test cannot pass by masking everything). */
+static int nhang;
+
 static int check_layer(ax_sa_dataflow df, layer *L, int nfaults, int changed_by_site[AX_SAF_NSITES])
 {
   ax_sa_array a = {.rows = 8, .cols = 8, .df = df, .word_bytes = 1};
@@ -116,6 +122,8 @@ static int check_layer(ax_sa_dataflow df, layer *L, int nfaults, int changed_by_
     f.word = (uint32_t)(rnd() % (words_of(&a, g, f.site) + 1)); /* +1: one dead word */
     unsigned kind = (unsigned)(rnd() % 4);  /* flip, 2-bit adjacent, 3-bit adjacent, stuck */
     unsigned b = (unsigned)(rnd() % bits);
+    /* the counter's low bits skip / repeat folds; high bits mostly hang */
+    if (f.site == AX_SAF_CTRL_FOLD && rnd() % 2) b = (unsigned)(rnd() % 3);
     f.mask = 1u << b;
     if (kind == 1 && b + 1 < bits) f.mask |= 1u << (b + 1);
     if (kind == 2 && b + 2 < bits) f.mask |= 6u << b;
@@ -127,6 +135,18 @@ static int check_layer(ax_sa_dataflow df, layer *L, int nfaults, int changed_by_
     if (f.stuck && rnd() % 2) f.cycle = 0;
     memcpy(fast, gold, nz * 4);
     size_t nt = ax_saf_apply(&a, g, &f, fast, touched, nz * 64);
+    int hang = ax_saf_ref_run(&a, g, &f, ref);
+    if (hang || nt == AX_SAF_HANG) {
+      if (!hang || nt != AX_SAF_HANG)
+        fail_msg("hang disagrees: df=%s site=%s mask=%#x stuck=%d value=%#x cycle=%lld: fast %d ref %d",
+                 ax_sa_dataflow_name(df), ax_saf_site_name(f.site), f.mask, f.stuck, f.value,
+                 (long long)f.cycle, nt == AX_SAF_HANG, hang);
+      assert_int_equal(f.site, AX_SAF_CTRL_FOLD);
+      nhang++;
+      changed++;
+      changed_by_site[f.site]++;
+      continue;
+    }
     assert_true(nt <= nz * 64);
     /* every changed output is in the touched list */
     for (size_t o = 0; o < nz; o++)
@@ -135,7 +155,6 @@ static int check_layer(ax_sa_dataflow df, layer *L, int nfaults, int changed_by_
         for (j = 0; j < nt && touched[j] != o; j++) {}
         assert_true(j < nt);
       }
-    ax_saf_ref_run(&a, g, &f, ref);
     if (memcmp(fast, ref, nz * 4) != 0) {
       print_error("mismatch: df=%s site=%s word=%u mask=%#x stuck=%d value=%#x cycle=%lld "
                   "(M=%u N=%u K=%u, D=%lld)\n",
@@ -163,15 +182,20 @@ static void run_df(ax_sa_dataflow df)
   make_gemm(&L[2], 1, 10, 20);          /* fully connected, one row */
   int changed_by_site[AX_SAF_NSITES] = {0};
   int total = 0, changed = 0;
+  nhang = 0;
   int per[3] = {1400, 1000, 600};
   for (int l = 0; l < 3; l++) {
     changed += check_layer(df, &L[l], per[l], changed_by_site);
     total += per[l];
   }
   print_message("%s: %d faults, %d changed the outputs (ifmap %d filter %d ofmap %d pe_ifmap %d "
-                "pe_weight %d pe_acc %d)\n",
+                "pe_weight %d pe_acc %d ctrl_fold %d, of which %d hangs)\n",
                 ax_sa_dataflow_name(df), total, changed, changed_by_site[0], changed_by_site[1],
-                changed_by_site[2], changed_by_site[3], changed_by_site[4], changed_by_site[5]);
+                changed_by_site[2], changed_by_site[3], changed_by_site[4], changed_by_site[5],
+                changed_by_site[6], nhang);
+  /* the fold counter must also show wrong outputs that are not hangs */
+  assert_true(changed_by_site[AX_SAF_CTRL_FOLD] - nhang >= 10);
+  assert_true(nhang >= 10);
   /* every site must show real effects, else the comparison proves nothing */
   for (int s = 0; s < AX_SAF_NSITES; s++) assert_true(changed_by_site[s] >= 20);
   for (int l = 0; l < 3; l++) free_layer(&L[l]);
@@ -216,6 +240,113 @@ static void test_hand(void **st)
   assert_int_equal(z[1], 22);
 }
 
+/* Hand-worked fold-counter cases: ws, 8x8 array, M = 3, K = 16, N = 16:
+ * 2 row folds x 2 column folds, fold i = (fr = i % 2, fc = i / 2) (column
+ * fold outer), F = 2R + C + T - 2 = 25, D = 4 F + 3 = 103, watchdog at
+ * 2 D = 206 cycles. P_i = fold i's partial sums. */
+static void test_ctrl_hand(void **st)
+{
+  (void)st;
+  layer L;
+  make_gemm(&L, 3, 16, 16);
+  const ax_saf_gemm *g = &L.g;
+  ax_sa_array a = {.rows = 8, .cols = 8, .df = AX_SA_WS, .word_bytes = 1};
+  ax_sa_geom geo;
+  ax_sa_geom_gemm(&a, 3, 16, 16, &geo);
+  assert_int_equal(geo.folds, 4);
+  assert_int_equal(geo.fold_cycles, 25);
+  assert_int_equal(ax_saf_cycles(&a, g), 103);
+  ax_sa_fold fo;
+  ax_sa_fold_at(&a, &geo, 2, &fo);
+  assert_int_equal(fo.fr, 0);
+  assert_int_equal(fo.fc, 1);
+  /* partial sums by hand: P[t][n] over k in [8 kr, 8 kr + 8) */
+  int32_t P[2][3][16] = {{{0}}}, gold[48], z[48], r[48];
+  for (int kr = 0; kr < 2; kr++)
+    for (int t = 0; t < 3; t++)
+      for (int n = 0; n < 16; n++)
+        for (int k = 8 * kr; k < 8 * kr + 8; k++) P[kr][t][n] += L.ifm[t * 16 + k] * L.w[k * 16 + n];
+  ax_saf_golden(g, gold);
+  for (int t = 0; t < 3; t++)
+    for (int n = 0; n < 16; n++) assert_int_equal(gold[t * 16 + n], P[0][t][n] + P[1][t][n]);
+  uint32_t seq[16];
+  size_t ns;
+
+  /* skip: bit 0 flipped in cycle 2F = 50, read in slot 2 as 2^1 = 3: folds
+   * 0, 1, 3, then 4 = done; fold 2 (the write of column fold 1) never runs,
+   * so columns 8..15 hold only P_3 = the second K half */
+  ax_saf_fault f = {.site = AX_SAF_CTRL_FOLD, .word = 0, .mask = 1, .cycle = 50};
+  assert_int_equal(ax_saf_fold_seq(&a, g, &f, seq, 16, &ns), 0);
+  assert_int_equal(ns, 3);
+  assert_int_equal(seq[0], 0); assert_int_equal(seq[1], 1); assert_int_equal(seq[2], 3);
+  memcpy(z, gold, sizeof z);
+  assert_int_equal(ax_saf_apply(&a, g, &f, z, NULL, 0), 24);
+  assert_int_equal(ax_saf_ref_run(&a, g, &f, r), 0);
+  for (int t = 0; t < 3; t++)
+    for (int n = 0; n < 16; n++) {
+      int32_t want = n < 8 ? gold[t * 16 + n] : P[1][t][n];
+      assert_int_equal(z[t * 16 + n], want);
+      assert_int_equal(r[t * 16 + n], want);
+    }
+
+  /* repeat: bit 1 flipped in cycle 3F = 75, read in slot 3 as 3^2 = 1:
+   * folds 0 1 2 1 2 3 (6 slots, 153 cycles < 206): column fold 0 gets P_1
+   * twice, column fold 1 is rewritten by fold 2 and comes out right */
+  f.mask = 2;
+  f.cycle = 75;
+  assert_int_equal(ax_saf_fold_seq(&a, g, &f, seq, 16, &ns), 0);
+  assert_int_equal(ns, 6);
+  uint32_t want_seq[6] = {0, 1, 2, 1, 2, 3};
+  assert_memory_equal(seq, want_seq, sizeof want_seq);
+  memcpy(z, gold, sizeof z);
+  ax_saf_apply(&a, g, &f, z, NULL, 0);
+  assert_int_equal(ax_saf_ref_run(&a, g, &f, r), 0);
+  for (int t = 0; t < 3; t++)
+    for (int n = 0; n < 16; n++) {
+      int32_t want = n < 8 ? P[0][t][n] + 2 * P[1][t][n] : gold[t * 16 + n];
+      assert_int_equal(z[t * 16 + n], want);
+      assert_int_equal(r[t * 16 + n], want);
+    }
+
+  /* hang: bit 3 flipped in cycle 26, read in slot 2 as 2^8 = 10 > 4: the
+   * equality compare never sees 4 until the counter wraps at 2^16 */
+  f.mask = 8;
+  f.cycle = 26;
+  assert_int_equal(ax_saf_fold_seq(&a, g, &f, seq, 16, &ns), 1);
+  memcpy(z, gold, sizeof z);
+  assert_true(ax_saf_apply(&a, g, &f, z, NULL, 0) == AX_SAF_HANG);
+  assert_memory_equal(z, gold, sizeof z);
+  assert_int_equal(ax_saf_ref_run(&a, g, &f, r), 1);
+
+  /* hang: bit 0 stuck at 0 from cycle 0: the counter reads 0 forever */
+  ax_saf_fault s0 = {.site = AX_SAF_CTRL_FOLD, .mask = 1, .value = 0, .stuck = 1};
+  assert_int_equal(ax_saf_fold_seq(&a, g, &s0, seq, 16, &ns), 1);
+  assert_true(ax_saf_apply(&a, g, &s0, z, NULL, 0) == AX_SAF_HANG);
+  assert_int_equal(ax_saf_ref_run(&a, g, &s0, r), 1);
+
+  /* done at once: bit 2 stuck at 1 makes the first read 4 = the fold
+   * count: no fold runs, every output reads 0 from the cleared buffer */
+  ax_saf_fault s1 = {.site = AX_SAF_CTRL_FOLD, .mask = 4, .value = 4, .stuck = 1};
+  assert_int_equal(ax_saf_fold_seq(&a, g, &s1, seq, 16, &ns), 0);
+  assert_int_equal(ns, 0);
+  memcpy(z, gold, sizeof z);
+  ax_saf_apply(&a, g, &s1, z, NULL, 0);
+  assert_int_equal(ax_saf_ref_run(&a, g, &s1, r), 0);
+  for (int o = 0; o < 48; o++) {
+    assert_int_equal(z[o], 0);
+    assert_int_equal(r[o], 0);
+  }
+
+  /* masked: a flip after the last read (cycle 100) changes nothing */
+  f.mask = 1;
+  f.cycle = 101;
+  memcpy(z, gold, sizeof z);
+  assert_int_equal(ax_saf_apply(&a, g, &f, z, NULL, 0), 0);
+  assert_int_equal(ax_saf_ref_run(&a, g, &f, r), 0);
+  assert_memory_equal(r, gold, sizeof gold);
+  free_layer(&L);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -223,6 +354,7 @@ int main(void)
     cmocka_unit_test(test_os),
     cmocka_unit_test(test_ws),
     cmocka_unit_test(test_is),
+    cmocka_unit_test(test_ctrl_hand),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

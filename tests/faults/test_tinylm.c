@@ -124,7 +124,8 @@ static void campaign_vs_slow(const char *df, int rows, const char *fm, int n, in
   assert_true(c.clean_accuracy == 1.0);
   void *scr = ax_campaign_scratch(&c);
   void *ts = ax_tlm_scratch(&c.lm);
-  uint64_t total = ax_campaign_total(&c), ace = 0, crit = 0, site_ace[AX_SAF_NSITES] = {0};
+  uint64_t total = ax_campaign_total(&c), ace = 0, crit = 0, hang = 0;
+  uint64_t site_ace[AX_SAF_NSITES] = {0};
   for (uint64_t id = 0; id < total; id++) {
     ax_fi_row row;
     ax_campaign_sample(&c, id, &row);
@@ -154,7 +155,8 @@ static void campaign_vs_slow(const char *df, int rows, const char *fm, int n, in
     int32_t lg[64];
     int nx = ax_tlm_run(&c.lm, c.prompts.tok + (size_t)row.image * c.prompts.ctx, NULL, &fx, lg, ts);
     const ax_tlm_gold *gd = &c.lmgold[row.image];
-    int want = memcmp(lg, gd->logits, sizeof(int32_t) * c.lm.vocab) == 0 ? AX_FO_MASKED
+    int want = nx < 0 ? AX_FO_HANG
+               : memcmp(lg, gd->logits, sizeof(int32_t) * c.lm.vocab) == 0 ? AX_FO_MASKED
                : nx != gd->next ? AX_FO_CRITICAL : AX_FO_SDC;
     if (row.raw_outcome != want)
       fail_msg("id %llu site %s word %llu mask %x cycle %lld: fast %s, slow %s",
@@ -166,11 +168,13 @@ static void campaign_vs_slow(const char *df, int rows, const char *fm, int n, in
       site_ace[row.site]++;
       if (row.raw_outcome != AX_FO_MASKED && want == AX_FO_CRITICAL) crit++;
       if (want == AX_FO_CRITICAL) assert_int_equal(row.top1_fault, nx);
+      if (want == AX_FO_HANG) hang++;
     }
   }
-  print_message("tinylm %s %dx%d %s: %llu injections, %llu not masked, %llu critical\n", df, rows,
-                rows, fm, (unsigned long long)total, (unsigned long long)ace,
-                (unsigned long long)crit);
+  print_message("tinylm %s %dx%d %s: %llu injections, %llu not masked, %llu critical, %llu hangs\n",
+                df, rows, rows, fm, (unsigned long long)total, (unsigned long long)ace,
+                (unsigned long long)crit, (unsigned long long)hang);
+  assert_true(hang >= 5);
   /* agreement is not agreement on "nothing happened" */
   for (int s = 0; s < AX_SAF_NSITES; s++) assert_true(site_ace[s] >= (uint64_t)min_ace);
   free(ts);
