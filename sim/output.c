@@ -94,6 +94,9 @@ int ax_sim_write(ax_sim *s, const char *path, double wall_s, char *err, size_t e
   rc |= ax_h5_attr_i64(f, "sim_time_ps", (long long)s->q.now);
   rc |= ax_h5_attr_i64(f, "events", (long long)s->q.dispatched);
   rc |= ax_h5_attr_f64(f, "energy_pj", ax_sim_total_energy(s));
+  double per_op = 0;
+  for (size_t i = 0; i < s->nlayers; i++) per_op += s->layers[i].energy_pj;
+  rc |= ax_h5_attr_f64(f, "energy_unattributed_pj", ax_sim_total_energy(s) - per_op);
   rc |= ax_h5_attr_f64(f, "wall_s", wall_s);
 
   /* layers: ops that ran, in id order */

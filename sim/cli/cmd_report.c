@@ -64,6 +64,115 @@ static void *read_table(hid_t f, const char *name, hid_t mt, size_t rowsz, size_
   return rows;
 }
 
+/* One column of a compound dataset, read as doubles or as strings. */
+typedef struct col {
+  char name[64];
+  int is_str;
+  double *num;
+  char (*str)[64];
+} col;
+
+/* Read column `name` of dataset d (n rows); 0 if there is no such member. */
+static int read_col(hid_t d, const char *name, size_t n, col *c) {
+  hid_t ft = H5Dget_type(d);
+  int idx = H5Tget_member_index(ft, name);
+  if (idx < 0) {
+    H5Tclose(ft);
+    return 0;
+  }
+  snprintf(c->name, sizeof c->name, "%s", name);
+  H5T_class_t cls = H5Tget_member_class(ft, (unsigned)idx);
+  H5Tclose(ft);
+  c->is_str = cls == H5T_STRING;
+  hid_t mt;
+  if (c->is_str) {
+    c->str = ax_xcalloc(n ? n : 1, sizeof *c->str);
+    mt = H5Tcreate(H5T_COMPOUND, sizeof *c->str);
+    hid_t st = str_t(sizeof *c->str);
+    H5Tinsert(mt, name, 0, st);
+    H5Tclose(st);
+  } else {
+    c->num = ax_xcalloc(n ? n : 1, sizeof *c->num);
+    mt = H5Tcreate(H5T_COMPOUND, sizeof(double));
+    H5Tinsert(mt, name, 0, H5T_NATIVE_DOUBLE);
+  }
+  herr_t rc = n ? H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, c->is_str ? (void *)c->str : (void *)c->num) : 0;
+  H5Tclose(mt);
+  return rc >= 0;
+}
+
+/* Print up to `max` rows of the named columns of a compound dataset (all
+ * columns when names is NULL); returns the row count, -1 if absent. */
+static long print_table(hid_t f, const char *path, const char *const *names, size_t max) {
+  if (H5Lexists(f, path, H5P_DEFAULT) <= 0) return -1;
+  hid_t d = H5Dopen2(f, path, H5P_DEFAULT);
+  if (d < 0) return -1;
+  hid_t sp = H5Dget_space(d);
+  size_t n = (size_t)H5Sget_simple_extent_npoints(sp);
+  H5Sclose(sp);
+  hid_t ft = H5Dget_type(d);
+  int nm = H5Tget_class(ft) == H5T_COMPOUND ? H5Tget_nmembers(ft) : 0;
+  col cols[16];
+  memset(cols, 0, sizeof cols);
+  size_t nc = 0;
+  for (int i = 0; i < nm && nc < 16; i++) {
+    char *mn = H5Tget_member_name(ft, (unsigned)i);
+    int want = !names;
+    for (const char *const *w = names; w && *w; w++) want |= !strcmp(*w, mn);
+    if (want && read_col(d, mn, n, &cols[nc])) nc++;
+    H5free_memory(mn);
+  }
+  H5Tclose(ft);
+  H5Dclose(d);
+  printf("\n%s (%zu rows%s):\n ", path, n, n > max ? ", first shown" : "");
+  for (size_t j = 0; j < nc; j++) printf(" %14.14s", cols[j].name);
+  printf("\n");
+  for (size_t i = 0; i < n && i < max; i++) {
+    printf(" ");
+    for (size_t j = 0; j < nc; j++) {
+      if (cols[j].is_str) printf(" %14.14s", cols[j].str[i]);
+      else printf(" %14.6g", cols[j].num[i]);
+    }
+    printf("\n");
+  }
+  for (size_t j = 0; j < nc; j++) {
+    free(cols[j].num);
+    free(cols[j].str);
+  }
+  return (long)n;
+}
+
+/* key=value lines for the numeric attributes of a group. */
+static void print_num_attrs(hid_t f, const char *group, const char *const *names) {
+  hid_t g = H5Oopen(f, group, H5P_DEFAULT);
+  if (g < 0) return;
+  for (const char *const *n = names; *n; n++) {
+    double v;
+    if (attr_f64(g, *n, &v) == 0) printf("%s=%.6g\n", *n, v);
+  }
+  H5Oclose(g);
+}
+
+/* Sweep summary or fault campaign: their own headline tables. */
+static int report_other(hid_t f, const char *path) {
+  if (H5Lexists(f, "summary", H5P_DEFAULT) > 0) {
+    long n = print_table(f, "summary", NULL, 30);
+    printf("points=%ld\n", n);
+    return 0;
+  }
+  if (H5Lexists(f, "faults", H5P_DEFAULT) > 0 && H5Lexists(f, "faults/structures", H5P_DEFAULT) > 0) {
+    static const char *const cols[] = {"structure", "protection", "injections", "avf", "avf_lo", "avf_hi",
+                                       "sdc_rate", "critical_rate", "fit", NULL};
+    print_table(f, "faults/structures", cols, 64);
+    static const char *const attrs[] = {"injections", "clean_accuracy", "sdc_rate", "critical_rate",
+                                        "avf", "fit", "injections_per_s", NULL};
+    print_num_attrs(f, "faults", attrs);
+    return 0;
+  }
+  fprintf(stderr, "axsim report: %s: neither a run, a sweep summary nor a fault campaign\n", path);
+  return 2;
+}
+
 int ax_cmd_report(int argc, char **argv) {
   if (argc != 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
     printf("usage: axsim report OUT.h5\n\nPrint the headline tables of an axsim results file.\n");
@@ -78,9 +187,19 @@ int ax_cmd_report(int argc, char **argv) {
   hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
   long long schema = 0, t = 0, seed = 0;
   double wall = 0, energy = 0;
-  if (f < 0 || attr_i64(f, "schema_version", &schema) < 0) {
+  if (f < 0) {
+    fprintf(stderr, "axsim report: %s: cannot open\n", path);
+    return 2;
+  }
+  if (H5Lexists(f, "layers", H5P_DEFAULT) <= 0) { /* a sweep summary or a campaign */
+    printf("%s\n", path);
+    int rc = report_other(f, path);
+    H5Fclose(f);
+    return rc;
+  }
+  if (attr_i64(f, "schema_version", &schema) < 0) {
     fprintf(stderr, "axsim report: %s: not an axsim results file (no schema_version attribute)\n", path);
-    if (f >= 0) H5Fclose(f);
+    H5Fclose(f);
     return 2;
   }
   attr_i64(f, "sim_time_ps", &t);

@@ -94,6 +94,13 @@ sum=$(/usr/bin/python3 -c "import h5py; print(int(h5py.File('ss.h5')['layers']['
 [ "$sum" = 850960 ] && ok "scalesim -o: AlexNet os layer cycles sum to 850,960" || bad "scalesim -o cycles sum: $sum"
 [ -f ss.h5 ] && [ ! -f ss.h5.tmp ] && ok "scalesim -o file complete" || bad "scalesim -o file state"
 
+# report on a fault campaign: its key=value lines equal the file's attributes
+expect_rc 0 "faults campaign" "$AX" faults "$SRC/configs/faults/digits-cnn-16x16.cfg" -j 2 -o camp.h5
+expect_rc 0 "report campaign" "$AX" report camp.h5
+inj_h5=$(h5dump -a /faults/injections camp.h5 | sed -n 's/^ *(0): *//p')
+grep -q "^injections=$inj_h5$" out.txt && ok "report campaign injections=$inj_h5" || bad "report campaign injections ($inj_h5)"
+grep -q "(6 rows)" out.txt && ok "report lists 6 structures" || bad "report structures"
+
 # 7. the native memory and its SystemC twin give the same results
 if "$AX" models systemc >/dev/null 2>&1; then
   expect_rc 0 "native-memory" "$AX" run "$SRC/configs/examples/native-memory.cfg" -o nat.h5
