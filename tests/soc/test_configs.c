@@ -3,7 +3,9 @@
  * bytes per tier agree between the NPUs' placement, the memory components
  * and the per-layer columns; soc-hetero runs a CNN and an LLM decode at
  * once on all four units with utilization and energy per unit; nasaic
- * runs two networks on two dataflows; ethos-u55 gets faster with -s.
+ * runs two networks on two dataflows; ethos-u55 gets faster with -s;
+ * soc-dma's DMA moves every kv_write's bytes out of the shared sram into
+ * DDR and the sram's counts add up to the NPU's tier plus the DMA's reads.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -127,11 +129,58 @@ static void test_ethos_override(void **st)
   ax_sim_free(s);
 }
 
+/* soc-dma on the first two layers of its GPT-2 decode trace (the whole
+ * trace takes seconds; the bytes below are checked against the trace
+ * itself, so any prefix will do). */
+static void test_soc_dma(void **st)
+{
+  (void)st;
+  FILE *in = fopen(AX_SRC_DIR "/traces/llm/gpt2-decode-c64-t4.axt", "r");
+  FILE *out = fopen(AX_BIN_DIR "/soc_dma_2layers.axt", "w");
+  assert_non_null(in);
+  assert_non_null(out);
+  char line[1024];
+  uint64_t moves = 0, move_bytes = 0, ops = 0;
+  while (fgets(line, sizeof line, in) && !strstr(line, "t0.L2.")) {
+    fputs(line, out);
+    if (line[0] != '#' && strncmp(line, "axtrace", 7)) ops++;
+    if (!strncmp(line, "move ", 5)) {
+      moves++;
+      move_bytes += strtoull(strstr(line, " bytes=") + 7, NULL, 10);
+    }
+  }
+  fclose(in);
+  fclose(out);
+  assert_int_equal(moves, 2); /* kv_write of L0 and L1 */
+  char *ov[] = {"host.trace=" AX_BIN_DIR "/soc_dma_2layers.axt"};
+  ax_sim *s = run("soc-dma.cfg", ov, 1);
+  assert_float_equal(stat_of(s, "host", "ops_done"), (double)ops, 0);
+  assert_float_equal(stat_of(s, "host", "ops_on.dma"), (double)moves, 0);
+  assert_float_equal(stat_of(s, "dma", "bytes_read"), (double)move_bytes, 0);
+  assert_float_equal(stat_of(s, "dma", "bytes_written"), (double)move_bytes, 0);
+  /* the sram serves the NPU's scratchpad tier and the DMA's reads; DDR
+   * takes the DMA's writes and the NPU's weight / KV reads */
+  assert_float_equal(stat_of(s, "sram", "bytes_read"),
+                     stat_of(s, "npu", "tier.sram.bytes_read") + (double)move_bytes, 0);
+  assert_float_equal(stat_of(s, "sram", "bytes_written"), stat_of(s, "npu", "tier.sram.bytes_written"), 0);
+  assert_float_equal(stat_of(s, "ddr", "bytes_written"), (double)move_bytes, 0);
+  assert_float_equal(stat_of(s, "ddr", "bytes_read"), stat_of(s, "npu", "tier.ddr.bytes_read"), 0);
+  /* a move's bytes count once at each end in the per-layer columns */
+  uint64_t lsram = 0, ldram = 0;
+  for (size_t i = 0; i < s->nlayers; i++)
+    if (s->layers[i].done && s->layers[i].kind == AX_OP_MOVE)
+      lsram += s->layers[i].bytes[AX_LVL_SRAM], ldram += s->layers[i].bytes[AX_LVL_DRAM];
+  assert_int_equal(lsram, move_bytes);
+  assert_int_equal(ldram, move_bytes);
+  ax_sim_free(s);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_three_tier), cmocka_unit_test(test_soc_hetero),
       cmocka_unit_test(test_nasaic), cmocka_unit_test(test_ethos_override),
+      cmocka_unit_test(test_soc_dma),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
