@@ -61,8 +61,8 @@ static const ax_param_def dma_params[] = {
     {"burst_bytes", AX_P_INT, "64", 1, 1 << 20, NULL,
      "bytes per read / write request (64: an AXI burst of 8 x 64-bit beats, as the npu's DMA)"},
     {"outstanding", AX_P_INT, "8", 1, 1 << 16, NULL,
-     "reads in flight at most, and writes in flight at most (assumption: 8 AXI IDs per channel; "
-     "Arm's PL330 DMAC allows up to 16)"},
+     "reads in flight at most, and writes in flight at most (assumption: 8 per channel; Arm's PL330 "
+     "DMAC's read and write issuing capabilities are configurable up to 16, PL330 TRM)"},
     {"buffer_bytes", AX_P_INT, "0", 0, 1 << 30, NULL,
      "data buffer, bytes reserved from a read's issue until its write is sent; 0 = outstanding x "
      "burst_bytes (enough to keep every read slot busy)"},
@@ -232,6 +232,12 @@ static void start_move(dma *d, const ax_op *op)
     d->src = d->pl[p].src;
     d->dst = d->pl[p].dst;
   } else {
+    if ((d->src_size && d->total > d->src_size) || (d->dst_size && d->total > d->dst_size)) {
+      ax_fail(ax_comp_sim(d->c), "%s: move '%s' of %llu bytes does not fit its region (src_size = %llu, dst_size = %llu)",
+              ax_comp_name(d->c), op->name, (unsigned long long)d->total, (unsigned long long)d->src_size,
+              (unsigned long long)d->dst_size);
+      return;
+    }
     d->src = region_alloc(d->src_base, d->src_size, &d->src_next, d->total);
     d->dst = region_alloc(d->dst_base, d->dst_size, &d->dst_next, d->total);
   }

@@ -48,8 +48,8 @@ typedef struct sram {
 
 static const ax_param_def sram_params[] = {
     {"capacity_kb", AX_P_INT, "256", 1, 1 << 24, NULL,
-     "capacity in KiB (256: assumption, the order of an edge NPU's shared SRAM; Ethos-U55 systems pair it "
-     "with 128 KiB to 2 MiB per Arm's U55 TRM)"},
+     "capacity in KiB (256: assumption, the order of an edge NPU's shared SRAM; Vela's default arena "
+     "cache for the Ethos-U55 is 384 KiB)"},
     {"base", AX_P_STRING, "0x0", 0, 0, NULL,
      "first address of the array (its address range behind an interconnect's routes)"},
     {"banks", AX_P_INT, "8", 1, 1024, NULL, "banks, word-interleaved (8: assumption)"},

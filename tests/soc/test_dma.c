@@ -291,6 +291,10 @@ static void test_dma_errors(void **st)
   /* a conv mapped to a dma */
   write_file(DIR "/m.axt", "axtrace 1\nconv2d name=c1 in_h=8 in_w=8 in_c=4 out_c=4 k_h=3 k_w=3\n");
   run_fails(copy_cfg(cfg, sizeof cfg, "", "", "12.8"), "dma: op 'c1' is a conv2d; a dma runs move ops only");
+  /* a move larger than its region */
+  write_file(DIR "/m.axt", "axtrace 1\nmove name=mv bytes=64\n");
+  run_fails(copy_cfg(cfg, sizeof cfg, "src_size = \"32\";", "", "12.8"),
+            "dma: move 'mv' of 64 bytes does not fit its region (src_size = 32, dst_size = 0)");
   /* a move with the write port unlinked */
   write_file(DIR "/m.axt", "axtrace 1\nmove name=mv bytes=64\n");
   run_fails("host = { model = \"host\"; trace = \"m.axt\"; map = \"*:dma\"; };\n"
