@@ -6,6 +6,7 @@
  * reads but this model does not use (thermal, output, self-refresh) are
  * accepted and ignored by name; any other name is an error.
  */
+#include <errno.h>
 #include <ini.h>
 #include <stdio.h>
 #include <string.h>
@@ -88,7 +89,7 @@ int ax_dram_ini_load(ax_dram_cfg *cfg, const char *path, char *err, size_t errle
   ds3_defaults(cfg);
   int r = ini_parse(path, on_kv, &x);
   if (r < 0) {
-    snprintf(err, errlen, "%s: cannot open", path);
+    snprintf(err, errlen, "%s: cannot open DRAMsim3 .ini: %s", path, strerror(errno));
     return AX_EINVAL;
   }
   if (r > 0) {

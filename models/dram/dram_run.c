@@ -10,6 +10,7 @@
  * line, as DRAMsim3's trace driver does). Between offers the
  * system jumps to its next interesting cycle.
  */
+#include <errno.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,7 @@ ax_dram_trace *ax_dram_trace_open(const char *path, char *err, size_t errlen) {
   if (!t) { snprintf(err, errlen, "out of memory"); return NULL; }
   t->f = gzopen(path, "rb");
   if (!t->f) {
-    snprintf(err, errlen, "%s: cannot open", path);
+    snprintf(err, errlen, "%s: cannot open trace: %s", path, strerror(errno));
     free(t);
     return NULL;
   }

@@ -132,24 +132,24 @@ int ax_cmd_dramtrace(int argc, char **argv) {
     else if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
     else if (!strcmp(argv[i], "--log") && i + 1 < argc) logpath = argv[++i];
     else if (argv[i][0] == '-' && argv[i][1]) {
-      fprintf(stderr, "dramtrace: unknown option '%s'\n", argv[i]);
+      fprintf(stderr, "axsim dramtrace: unknown option '%s'\n", argv[i]);
       usage(stderr);
       return 2;
     } else if (!trace) trace = argv[i];
-    else { fprintf(stderr, "dramtrace: more than one trace ('%s')\n", argv[i]); return 2; }
+    else { fprintf(stderr, "axsim dramtrace: more than one trace ('%s')\n", argv[i]); return 2; }
   }
   if (!cfgname || !trace) { usage(stderr); return 2; }
   char err[512];
   ax_dram_cfg cfg;
-  if (load_cfg(&cfg, cfgname, err, sizeof err) != AX_OK) { fprintf(stderr, "dramtrace: %s\n", err); return 2; }
+  if (load_cfg(&cfg, cfgname, err, sizeof err) != AX_OK) { fprintf(stderr, "axsim dramtrace: %s\n", err); return 2; }
   ax_dram_trace *t = ax_dram_trace_open(trace, err, sizeof err);
-  if (!t) { fprintf(stderr, "dramtrace: %s\n", err); return 2; }
+  if (!t) { fprintf(stderr, "axsim dramtrace: %s\n", err); return 2; }
   ax_dram_sys sys;
-  if (ax_dram_sys_init(&sys, &cfg) != AX_OK) { ax_dram_trace_close(t); fprintf(stderr, "dramtrace: out of memory\n"); return 1; }
+  if (ax_dram_sys_init(&sys, &cfg) != AX_OK) { ax_dram_trace_close(t); fprintf(stderr, "axsim dramtrace: out of memory\n"); return 1; }
   FILE *log = NULL;
   if (logpath) {
     log = fopen(logpath, "w");
-    if (!log) { fprintf(stderr, "dramtrace: %s: cannot write\n", logpath); ax_dram_sys_free(&sys); ax_dram_trace_close(t); return 2; }
+    if (!log) { fprintf(stderr, "axsim dramtrace: %s: cannot write\n", logpath); ax_dram_sys_free(&sys); ax_dram_trace_close(t); return 2; }
     for (int i = 0; i < cfg.channels; i++) ax_dram_ctrl_set_log(sys.ch[i], log);
   }
   struct timespec t0, t1;
@@ -160,7 +160,7 @@ int ax_cmd_dramtrace(int argc, char **argv) {
   ax_dram_trace_close(t);
   if (log) fclose(log);
   if (rc != AX_OK) {
-    fprintf(stderr, "dramtrace: %s\n", err);
+    fprintf(stderr, "axsim dramtrace: %s\n", err);
     ax_dram_sys_free(&sys);
     return rc == AX_EINVAL ? 2 : 1;
   }
@@ -168,7 +168,7 @@ int ax_cmd_dramtrace(int argc, char **argv) {
   print_result(stdout, &sys.cfg, &r, wall);
   if (out) {
     if (write_h5(out, &sys, &r, cfgname, trace, wall, err, sizeof err) != AX_OK) {
-      fprintf(stderr, "dramtrace: %s\n", err);
+      fprintf(stderr, "axsim dramtrace: %s\n", err);
       ax_dram_sys_free(&sys);
       return 1;
     }

@@ -124,14 +124,23 @@ static long print_table(hid_t f, const char *path, const char *const *names, siz
   }
   H5Tclose(ft);
   H5Dclose(d);
+  /* width per column: its name, and for text its longest value (at most 28) */
+  int wd[16];
+  for (size_t j = 0; j < nc; j++) {
+    size_t w = strlen(cols[j].name);
+    for (size_t i = 0; cols[j].is_str && i < n && i < max; i++)
+      if (strlen(cols[j].str[i]) > w) w = strlen(cols[j].str[i]);
+    if (!cols[j].is_str && w < 12) w = 12;
+    wd[j] = (int)(w > 28 ? 28 : w);
+  }
   printf("\n%s (%zu rows%s):\n ", path, n, n > max ? ", first shown" : "");
-  for (size_t j = 0; j < nc; j++) printf(" %14.14s", cols[j].name);
+  for (size_t j = 0; j < nc; j++) printf(" %*.*s", wd[j], wd[j], cols[j].name);
   printf("\n");
   for (size_t i = 0; i < n && i < max; i++) {
     printf(" ");
     for (size_t j = 0; j < nc; j++) {
-      if (cols[j].is_str) printf(" %14.14s", cols[j].str[i]);
-      else printf(" %14.6g", cols[j].num[i]);
+      if (cols[j].is_str) printf(" %*.*s", wd[j], wd[j], cols[j].str[i]);
+      else printf(" %*.6g", wd[j], cols[j].num[i]);
     }
     printf("\n");
   }
@@ -167,6 +176,11 @@ static int report_other(hid_t f, const char *path) {
     static const char *const attrs[] = {"injections", "clean_accuracy", "sdc_rate", "critical_rate",
                                         "avf", "fit", "injections_per_s", NULL};
     print_num_attrs(f, "faults", attrs);
+    return 0;
+  }
+  if (H5Lexists(f, "stats", H5P_DEFAULT) > 0) { /* e.g. axsim dramtrace -o */
+    long n = print_table(f, "stats", NULL, 500);
+    printf("stats=%ld\n", n);
     return 0;
   }
   fprintf(stderr, "axsim report: %s: neither a run, a sweep summary nor a fault campaign\n", path);
