@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../npu/npu_perf.h"
 #include "heft.h"
 #include "opcost.h"
 #include "sim.h"
@@ -51,6 +52,8 @@ typedef struct unit {
   uint64_t ops_done;
   ax_time_t busy_ps, started;
   double mac_rate, elt_rate; /* per cycle, for estimates (0: cannot) */
+  int is_npu;                /* unit_costs = model: costed by the NPU's own rules */
+  ax_npu_arch npu;
 } unit;
 
 typedef struct stream {
@@ -174,6 +177,26 @@ static int parse_rates(host *h, const char *s, char *err, size_t errlen) {
   return AX_OK;
 }
 
+/* unit_costs = model: each unit of model `npu` gets its MAC-engine
+ * configuration from its own parameters (read through the public
+ * ax_param_* getters), so est_ps() can use the NPU's cycle rules. */
+static int npu_units(host *h, char *err, size_t errlen) {
+  for (size_t i = 0; i < h->nunits; i++) {
+    unit *u = &h->units[i];
+    const ax_component *x = u->comp;
+    if (strcmp(ax_comp_model(x)->name, "npu")) continue;
+    char e[256];
+    if (ax_npu_arch_init(&u->npu, (uint32_t)ax_param_int(x, "macs_per_cycle"), (uint32_t)ax_param_int(x, "block_w"),
+                         (uint32_t)ax_param_int(x, "block_h"), (uint32_t)ax_param_int(x, "block_d"),
+                         (uint32_t)ax_param_int(x, "wd_weights_per_cycle"), e, sizeof e) != 0) {
+      ax_errf(err, errlen, "unit_costs: unit '%s': %s", ax_comp_name(x), e);
+      return AX_EINVAL;
+    }
+    u->is_npu = 1;
+  }
+  return AX_OK;
+}
+
 static int host_init(ax_component *c, char *err, size_t errlen) {
   host *h = ax_xcalloc(1, sizeof *h);
   h->c = c;
@@ -210,9 +233,11 @@ static int host_init(ax_component *c, char *err, size_t errlen) {
         (h->lo = unit_or_err(h, colon + 1, "intensity_units", err, errlen)) < 0)
       return AX_EINVAL;
   }
+  if (!strcmp(ax_param_str(c, "unit_costs"), "model") && npu_units(h, err, errlen) != AX_OK) return AX_EINVAL;
   if (h->policy == POL_HEFT) {
     int any = 0;
-    for (size_t i = 0; i < h->nunits; i++) any |= h->units[i].mac_rate > 0 || h->units[i].elt_rate > 0;
+    for (size_t i = 0; i < h->nunits; i++)
+      any |= h->units[i].mac_rate > 0 || h->units[i].elt_rate > 0 || h->units[i].is_npu;
     if (!any) {
       ax_errf(err, errlen, "rates: policy heft needs each unit's rates (e.g. \"sa0:1024:0,vec0:0:16\")");
       return AX_EINVAL;
@@ -365,6 +390,12 @@ static void fill(host *h) {
 static double est_ps(host *h, const ax_op *op, size_t u) {
   unit *x = &h->units[u];
   if (op->unit[0] && strcmp(op->unit, ax_comp_name(x->comp))) return -1;
+  if (x->is_npu) { /* the NPU's compute cycles (Vela's rules), memory not counted */
+    ax_npu_cost k;
+    char e[256];
+    if (ax_npu_op_cost(&x->npu, op, &k, e, sizeof e) != 0) return -1;
+    return (double)k.cycles * (double)ax_comp_period(x->comp);
+  }
   int is_mac;
   uint64_t work = ax_host_op_work(op, &is_mac);
   double rate = is_mac ? x->mac_rate : x->elt_rate;
@@ -567,6 +598,10 @@ static const ax_param_def host_params[] = {
      "GEMM/conv at tens, the split Duplex (MICRO 2024) draws)"},
     {"rates", AX_P_STRING, "", 0, 0, NULL,
      "policy heft: unit:macs_per_cycle:elems_per_cycle,... cost estimates (0: the unit cannot run that class)"},
+    {"unit_costs", AX_P_ENUM, "rates", 0, 0, "rates|model",
+     "policy heft: where op costs come from. rates: `rates` for every unit; model: units of model npu "
+     "by the NPU's own cycle rules (models/npu/npu_perf.c, compute only) from their parameters, the "
+     "others by `rates`"},
     {"comm_gbps", AX_P_FLOAT, "0", 0, 1e9, NULL,
      "policy heft: GB/s for an op's output between different units (0: communication free)"},
     {"window", AX_P_INT, "4096", 1, 1 << 24, NULL,

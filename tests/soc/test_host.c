@@ -3,7 +3,8 @@
  * HEFT on the 10-task example of Topcuoglu, Hariri and Wu (IEEE TPDS 2002,
  * Fig. 2 / Table 1) with ranks, order, placement and makespan worked out by
  * hand below; HEFT inside a run on two vector units against a hand
- * schedule; static by op name; intensity; two traces at once.
+ * schedule; HEFT costed by two NPUs' own cycle rules (unit_costs =
+ * model); static by op name; intensity; two traces at once.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -150,6 +151,50 @@ static void test_heft_run(void **st)
 
 /* Static by op name: b to vB, the rest to vA: a 100, then b (vB 100) and
  * c, d, e on vA: c [100,200], d [200,220], e after b and d: [220,250]. */
+/* unit_costs = model: HEFT costs NPUs by the NPU's own cycle rules read
+ * from their parameters, no `rates`. Two NPUs at 1 GHz, memory unlinked:
+ * nA 256 MACs (relu 0.25 cycles/elem), nB 128 MACs (0.5 cycles/elem;
+ * Vela's rates, checked by hand in tests/npu). The DAG above with 2.5x the
+ * elements: a 4000, b 2000, c 4000, d 800, e 1200 elements cost
+ * nA 1000 / 500 / 1000 / 200 / 300 ns and twice that on nB: the vector
+ * schedule above times ten: a nA [0,1000]; c nA [1000,2000]; b nB
+ * [1000,2000]; d nA [2000,2200]; e nA [2200,2500]; makespan 2500 ns,
+ * which the run then takes exactly (the NPUs' compute is the cost). */
+static void test_heft_npu_costs(void **st)
+{
+  (void)st;
+  write_file(DIR "/dagn.axt", "axtrace 1\n"
+                              "eltwise name=a elems=4000 fn=relu\n"
+                              "eltwise name=b elems=2000 fn=relu deps=a\n"
+                              "eltwise name=c elems=4000 fn=relu deps=a\n"
+                              "eltwise name=d elems=800 fn=relu deps=a\n"
+                              "eltwise name=e elems=1200 fn=relu deps=b,c,d\n");
+  ax_sim *s = run("host = { model = \"host\"; trace = \"dagn.axt\"; policy = \"heft\"; unit_costs = \"model\"; };\n"
+                  "nA = { model = \"npu\"; macs_per_cycle = 256; };\n"
+                  "nB = { model = \"npu\"; macs_per_cycle = 128; };\n"
+                  "links = ( { from = \"host.unit0\"; to = \"nA.ctl\"; }, { from = \"host.unit1\"; to = \"nB.ctl\"; } );\n");
+  static const struct { const char *n, *u; uint64_t s, e; } want[] = {
+      {"a", "nA", 0, 1000}, {"b", "nB", 1000, 2000}, {"c", "nA", 1000, 2000}, {"d", "nA", 2000, 2200}, {"e", "nA", 2200, 2500}};
+  for (size_t i = 0; i < 5; i++) {
+    const ax_layer *l = layer(s, want[i].n);
+    assert_string_equal(l->unit, want[i].u);
+    assert_int_equal(l->start, want[i].s * 1000);
+    assert_int_equal(l->end, want[i].e * 1000);
+  }
+  assert_float_equal(stat_of(s, "host", "heft_makespan_ps"), 2500000.0, 1e-6);
+  assert_int_equal(s->q.now, 2500000);
+  ax_sim_free(s);
+  /* a unit that is not an NPU still needs its rates */
+  char err[AX_ERR_MAX];
+  ax_sim *bad = NULL;
+  write_file(DIR "/sys.cfg", "host = { model = \"host\"; trace = \"dagn.axt\"; policy = \"heft\"; unit_costs = \"model\"; };\n" UNITS);
+  assert_int_equal(ax_config_load(DIR "/sys.cfg", NULL, 0, 0, 0, &bad, err, sizeof err) == AX_OK &&
+                       ax_sim_init_components(bad, err, sizeof err) == AX_OK,
+                   0);
+  if (!strstr(err, "rates: policy heft needs each unit's rates")) fail_msg("got '%s'", err);
+  ax_sim_free(bad);
+}
+
 static void test_static_by_name(void **st)
 {
   (void)st;
@@ -242,6 +287,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_heft_topcuoglu), cmocka_unit_test(test_heft_run),
+      cmocka_unit_test(test_heft_npu_costs),
       cmocka_unit_test(test_static_by_name), cmocka_unit_test(test_two_traces),
       cmocka_unit_test(test_intensity),      cmocka_unit_test(test_policy_errors),
   };
