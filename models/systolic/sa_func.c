@@ -16,6 +16,9 @@ static const struct {
   {"ifmap_sram", 8}, {"filter_sram", 8}, {"ofmap_sram", 32},
   {"pe_ifmap", 8},   {"pe_weight", 8},   {"pe_acc", 32},
   {"ctrl_fold", AX_SAF_FOLD_BITS},
+  /* 64 data + 8 SECDED check bits: one beat of a DDR4 ECC DIMM (JESD79-4B
+   * x8 devices, 8 data devices + 1 ECC device on a 72-bit bus) */
+  {"dram_weight", 72},
 };
 
 const char *ax_saf_site_name(ax_saf_site s)

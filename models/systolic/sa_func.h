@@ -73,8 +73,12 @@ typedef enum ax_saf_site {
   AX_SAF_PE_WEIGHT,      /* 8-bit PE register holding a weight */
   AX_SAF_PE_ACC,         /* 32-bit PE accumulator / partial-sum register */
   AX_SAF_CTRL_FOLD,      /* 16-bit fold counter of the sequencer (one word) */
+  AX_SAF_DRAM_WEIGHT,    /* not in the array: a 72-bit ECC word of the weight memory in
+                          * DRAM (the campaign handles it; ax_saf_apply ignores it) */
   AX_SAF_NSITES
 } ax_saf_site;
+/* The sites inside the array (ax_saf_apply / ax_saf_ref_run model them). */
+#define AX_SAF_ARRAY_NSITES AX_SAF_DRAM_WEIGHT
 
 /* A fault: which word, which bits, when, transient or stuck. */
 typedef struct ax_saf_fault {

@@ -36,7 +36,7 @@ typedef struct ax_fi_row {
   uint32_t image;
   uint64_t word;
   uint32_t bit;          /* lowest bit of the mask */
-  uint32_t mask;
+  uint32_t mask;         /* bits of the word (dram_weight: bits of the word >> bit) */
   uint32_t nbits;
   int32_t stuck;         /* 0 transient, 1 stuck-at */
   int64_t cycle;         /* inference-relative (stuck: from 0) */
@@ -91,6 +91,13 @@ typedef struct ax_campaign {
   ax_tlm lm;
   ax_tlm_prompts prompts;
   ax_tlm_gold *lmgold;          /* per prompt */
+  /* the weight memory in DRAM (site dram_weight): every GEMM's weights,
+   * int8, each layer from a word boundary, 64 data bits + 8 check bits per
+   * word; a layer's weights are read when the layer starts */
+  char dram_preset[32];
+  uint64_t dram_words;
+  uint64_t *dram_wstart;        /* per layer / tinylm GEMM: first word (UINT64_MAX: none) */
+  double dram_fit_per_mbit;
 } ax_campaign;
 
 /* Names. */
@@ -122,7 +129,10 @@ void ax_campaign_inject(const ax_campaign *c, ax_fi_row *row, void *scratch);
 void *ax_campaign_scratch(const ax_campaign *c);
 /* Free a scratch from ax_campaign_scratch(). */
 void ax_campaign_scratch_free(void *scratch);
-/* Outcome under a protection scheme given the unprotected one. */
-ax_fout ax_protect_outcome(ax_prot p, ax_saf_site s, ax_fout raw, uint32_t mask);
+/* Outcome under a protection scheme given the unprotected one; bit and
+ * mask as in ax_fi_row (for dram_weight the mask is relative to bit). */
+ax_fout ax_protect_outcome(ax_prot p, ax_saf_site s, ax_fout raw, uint32_t bit, uint32_t mask);
+/* Weights of a layer (net layer or tinylm GEMM) held in DRAM; NULL if none. */
+const int8_t *ax_campaign_layer_weights(const ax_campaign *c, int layer, size_t *n);
 
 #endif

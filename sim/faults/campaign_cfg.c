@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cfgutil.h"
+#include "dram/dram.h"
 #include "campaign.h"
 #include "fi_stats.h"
 #include "sim.h"
@@ -26,7 +27,7 @@ static const char *keys[] = {
     "name",          "model",          "data",       "images",      "array",
     "structures",    "fault_model",    "mbu_bits",   "injections",  "margin",
     "confidence",    "seed",           "fit_per_mbit", "fit_target", "fit_of",
-    "hardened_factor", "protection",   "ber"};
+    "hardened_factor", "protection",   "ber",        "dram",        "dram_fit_per_mbit"};
 #define NKEYS (sizeof keys / sizeof *keys)
 static const char *array_keys[] = {"rows", "cols", "dataflow", "ifmap_sram_kb", "filter_sram_kb",
                                    "ofmap_sram_kb"};
@@ -195,7 +196,7 @@ static int parse(pc *x)
       if (k < 0) {
         const char *sg = ax_suggest(n, site_names, AX_SAF_NSITES);
         return fail(x, st, "unknown structure '%s'%s%s%s (known: ifmap_sram, filter_sram, "
-                    "ofmap_sram, pe_ifmap, pe_weight, pe_acc, ctrl_fold)", n, sg ? ", did you mean '" : "",
+                    "ofmap_sram, pe_ifmap, pe_weight, pe_acc, ctrl_fold, dram_weight)", n, sg ? ", did you mean '" : "",
                     sg ? sg : "", sg ? "'?" : "");
       }
       for (int j = 0; j < c->nsites; j++)
@@ -264,9 +265,30 @@ static int parse(pc *x)
       int sram = k <= AX_SAF_OFMAP_SRAM;
       if (sram && (p == AX_PR_DUP || p == AX_PR_HARDENED))
         return fail(x, e, "'%s' applies to PE registers; SRAM takes parity or secded", prn[p]);
+      if (k == AX_SAF_DRAM_WEIGHT && p != AX_PR_NONE && p != AX_PR_SECDED)
+        return fail(x, e, "dram_weight takes \"none\" or \"secded\" (the ECC DIMM's (72,64) code)");
       c->protect[k] = p;
     }
   }
+  /* the weight memory's DRAM: a preset of models/dram, for its organisation */
+  if (get_str(x, root, "dram", "DDR4-3200", &s)) return AX_EINVAL;
+  {
+    ax_dram_cfg dc;
+    char e2[512];
+    if (ax_dram_preset(&dc, s, e2, sizeof e2) != AX_OK)
+      return fail(x, config_setting_get_member(root, "dram"), "%s", e2);
+    if (dc.bus_width != 64)
+      return fail(x, config_setting_get_member(root, "dram"),
+                  "preset '%s' has a %d-bit bus; dram_weight models the 64-bit data word of a "
+                  "DDR4 ECC DIMM (72 bits with SECDED)", s, dc.bus_width);
+    snprintf(c->dram_preset, sizeof c->dram_preset, "%s", s);
+  }
+  /* DRAM raw soft-error rate: 1000-5000 FIT/Mbit is the range Tezzaron's
+   * "Soft Errors in Electronic Memory" white paper (2004) gives for DRAM;
+   * field studies (e.g. Sridharan et al., SC 2012) see far fewer transient
+   * faults per bit in modern parts. Use your part's number. */
+  if (get_num(x, root, "dram_fit_per_mbit", 0, 1e9, 1000.0, &c->dram_fit_per_mbit))
+    return AX_EINVAL;
   /* weight-memory BER sweep */
   config_setting_t *bs = config_setting_get_member(root, "ber");
   if (bs) {
@@ -367,6 +389,34 @@ static int load_workload(ax_campaign *c, char *err, size_t errlen)
   return AX_OK;
 }
 
+const int8_t *ax_campaign_layer_weights(const ax_campaign *c, int layer, size_t *n)
+{
+  if (c->is_lm) {
+    const ax_tlm_gemm *e = &c->lm.g[layer];
+    *n = (size_t)e->k * e->n;
+    return ax_tlm_gemm_weights(&c->lm, (uint32_t)layer);
+  }
+  const ax_qlayer *L = &c->net.l[layer];
+  *n = L->kind == AX_QL_MAXPOOL ? 0 : (size_t)L->k * L->n;
+  return L->kind == AX_QL_MAXPOOL ? NULL : L->w;
+}
+
+/* The weight memory: each layer's weights from a 64-bit word boundary. */
+static void dram_layout(ax_campaign *c)
+{
+  size_t nl = c->is_lm ? c->lm.ngemm : c->net.nl;
+  c->dram_wstart = ax_xcalloc(nl + 1, sizeof *c->dram_wstart);
+  uint64_t w = 0;
+  for (size_t l = 0; l < nl; l++) {
+    size_t n;
+    const int8_t *p = ax_campaign_layer_weights(c, (int)l, &n);
+    c->dram_wstart[l] = p ? w : UINT64_MAX;
+    if (p) w += (n + 7) / 8;
+  }
+  c->dram_wstart[nl] = w;
+  c->dram_words = w;
+}
+
 /* Golden pass: every image / prompt with its layers cached. */
 static void golden(ax_campaign *c)
 {
@@ -430,6 +480,7 @@ int ax_campaign_load(const char *file, ax_campaign *c, char *err, size_t errlen)
       }
   }
   golden(c);
+  dram_layout(c);
   /* Leveugle sizing: population = bits x cycles x images (transient) */
   if (c->margin > 0) {
     double t = ax_fi_z(c->confidence);
@@ -457,6 +508,7 @@ void ax_campaign_free(ax_campaign *c)
   ax_tlm_prompts_free(&c->prompts);
   ax_tlm_free(&c->lm);
   free(c->tl);
+  free(c->dram_wstart);
   free(c->ber);
   free(c->text);
   ax_qdata_free(&c->data);

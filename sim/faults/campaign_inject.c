@@ -36,6 +36,7 @@ uint64_t ax_campaign_words(const ax_campaign *c, ax_saf_site s)
   case AX_SAF_FILTER_SRAM: return c->sram_bytes[1];
   case AX_SAF_OFMAP_SRAM: return c->sram_bytes[2] / 4;
   case AX_SAF_CTRL_FOLD: return 1;
+  case AX_SAF_DRAM_WEIGHT: return c->dram_words;
   default: return (uint64_t)c->arr.rows * c->arr.cols;
   }
 }
@@ -73,11 +74,13 @@ void ax_campaign_sample(const ax_campaign *c, uint64_t id, ax_fi_row *row)
   row->word = below(&s, ax_campaign_words(c, site));
   unsigned bits = ax_saf_site_bits(site);
   unsigned b = (unsigned)below(&s, bits);
-  row->mask = 1u << b;
+  /* a dram_weight word has 72 bits: its mask is kept relative to b */
+  int rel = site == AX_SAF_DRAM_WEIGHT;
+  row->mask = rel ? 1u : 1u << b;
   if (c->fmodel == AX_FM_MBU) {
     unsigned nb = c->mbu_bits < bits ? c->mbu_bits : bits;
     if (b + nb > bits) b = bits - nb;
-    row->mask = (nb >= 32 ? 0xffffffffu : ((1u << nb) - 1)) << b;
+    row->mask = (nb >= 32 ? 0xffffffffu : ((1u << nb) - 1)) << (rel ? 0 : b);
   }
   row->bit = b;
   row->nbits = (uint32_t)__builtin_popcount(row->mask);
@@ -95,6 +98,9 @@ typedef struct scratch {
   uint32_t *touched; /* generous: every output many times over */
   size_t tcap;
   void *run;         /* ax_qnet_run_from / ax_tlm_run scratch */
+  int8_t *wbuf;      /* one layer's weights, corrupted (dram_weight) */
+  ax_qlayer *layers; /* a copy of the net's layers pointing at wbuf */
+  ax_tlm_block *blocks;
   int32_t logits[64];
 } scratch;
 
@@ -107,6 +113,14 @@ void *ax_campaign_scratch(const ax_campaign *c)
   /* longer lists are cut: then every output is requantized */
   s->tcap = c->net.max_z * 4 + 64;
   s->touched = ax_xmalloc(sizeof *s->touched * s->tcap);
+  size_t most = 0, nl = c->is_lm ? c->lm.ngemm : c->net.nl;
+  for (size_t l = 0; l < nl; l++) {
+    size_t n;
+    if (ax_campaign_layer_weights(c, (int)l, &n) && n > most) most = n;
+  }
+  s->wbuf = ax_xmalloc(most);
+  s->layers = ax_xcalloc(c->net.nl + 1, sizeof *s->layers);
+  s->blocks = ax_xcalloc(c->lm.layers + 1, sizeof *s->blocks);
   if (c->is_lm) {
     s->z = ax_xrealloc(s->z, sizeof *s->z * c->lm.max_z);
     s->run = ax_tlm_scratch(&c->lm);
@@ -121,6 +135,7 @@ void ax_campaign_scratch_free(void *scr)
   scratch *s = scr;
   if (!s) return;
   free(s->z); free(s->y); free(s->x); free(s->touched); free(s->run);
+  free(s->wbuf); free(s->layers); free(s->blocks);
   free(s);
 }
 
@@ -271,7 +286,86 @@ static ax_fout run_lm(const ax_campaign *c, ax_fi_row *row, scratch *s)
   return lm_compare(c, gd, next, s->logits, row);
 }
 
-ax_fout ax_protect_outcome(ax_prot p, ax_saf_site s, ax_fout raw, uint32_t mask)
+/* A cell of the weight memory in DRAM: the layer whose weights the word
+ * holds reads it when the layer starts, through the ECC-less path (raw
+ * outcome; the campaign's protection then judges the pattern). The flipped
+ * data bits corrupt up to two int8 weights; the array computes correctly on
+ * them: the layer and the rest of the run are recomputed. */
+static ax_fout run_dram(const ax_campaign *c, ax_fi_row *row, scratch *s)
+{
+  size_t nl = c->is_lm ? c->lm.ngemm : c->net.nl;
+  int l = -1;
+  for (size_t i = 0; i < nl; i++)
+    if (c->dram_wstart[i] != UINT64_MAX && row->word >= c->dram_wstart[i]) {
+      size_t n;
+      ax_campaign_layer_weights(c, (int)i, &n);
+      if (row->word < c->dram_wstart[i] + (n + 7) / 8) l = (int)i;
+    }
+  if (l < 0) return AX_FO_MASKED;
+  row->layer = l;
+  if (!row->stuck) {
+    /* after the layer's read the flip is seen by no read of this inference */
+    uint64_t start = 0;
+    for (size_t i = 0; i < c->ntl; i++)
+      if (c->tl[i].layer == l) start = c->tl[i].start;
+    if ((uint64_t)row->cycle >= start) return AX_FO_MASKED;
+  }
+  size_t n;
+  const int8_t *w0 = ax_campaign_layer_weights(c, l, &n);
+  uint64_t base = (row->word - c->dram_wstart[l]) * 8;
+  int8_t *w1 = s->wbuf;
+  memcpy(w1, w0, n);
+  int any = 0;
+  for (unsigned i = 0; i < 32; i++) {
+    unsigned p = row->bit + i;
+    if (!(row->mask >> i & 1) || p >= 64) continue; /* check bits: no reader without ECC */
+    uint64_t byte = base + p / 8;
+    if (byte >= n) continue;                          /* padding */
+    uint8_t b = (uint8_t)w1[byte], m = (uint8_t)(1u << (p % 8));
+    uint8_t nb = !row->stuck ? b ^ m : c->fmodel == AX_FM_SA1 ? b | m : (uint8_t)(b & ~m);
+    any |= nb != b;
+    w1[byte] = (int8_t)nb;
+  }
+  if (!any) return AX_FO_MASKED;
+  if (c->is_lm) {
+    ax_tlm lm = c->lm;
+    ax_tlm_block *blk = s->blocks;
+    memcpy(blk, c->lm.b, sizeof *blk * c->lm.layers);
+    lm.b = blk;
+    const int8_t *target = w0;
+    if (target == c->lm.wout) lm.wout = w1;
+    for (uint32_t i = 0; i < lm.layers; i++) {
+      if (target == blk[i].wqkv) blk[i].wqkv = w1;
+      if (target == blk[i].wo) blk[i].wo = w1;
+      if (target == blk[i].w1) blk[i].w1 = w1;
+      if (target == blk[i].w2) blk[i].w2 = w1;
+    }
+    const ax_tlm_gold *gd = &c->lmgold[row->image];
+    ax_tlm_fault fx = {.arr = &c->arr, .ref = gd, .gemm = (int)c->lm.ngemm}; /* no array fault */
+    int next = ax_tlm_run(&lm, c->prompts.tok + (size_t)row->image * c->prompts.ctx, NULL, &fx,
+                          s->logits, s->run);
+    const ax_tlm_gemm *e = &c->lm.g[l];
+    /* the hit GEMM's outputs, for the changed count */
+    ax_saf_gemm g = {.m = e->m, .n = e->n, .k = e->k, .ifmap = gd->a[l],
+                     .ifmap_words = e->m * e->k, .w = w1};
+    ax_saf_golden(&g, s->z);
+    for (size_t o = 0; o < (size_t)e->m * e->n; o++) row->changed += s->z[o] != gd->z[l][o];
+    return lm_compare(c, gd, next, s->logits, row);
+  }
+  const ax_qgold *gd = &c->gold[row->image];
+  ax_qnet net = c->net;
+  ax_qlayer *ls = s->layers;
+  memcpy(ls, c->net.l, sizeof *ls * c->net.nl);
+  ls[l].w = w1;
+  net.l = ls;
+  ax_qlayer_gemm(&ls[l], gd->in[l], s->z);
+  for (size_t o = 0; o < (size_t)ls[l].m * ls[l].n; o++) row->changed += s->z[o] != gd->z[l][o];
+  if (!row->changed) return AX_FO_MASKED;
+  ax_qnet_run_from(&net, (size_t)l, gd->in[l], s->logits, NULL, s->run);
+  return compare(c, gd, s->logits, row);
+}
+
+ax_fout ax_protect_outcome(ax_prot p, ax_saf_site s, ax_fout raw, uint32_t bit, uint32_t mask)
 {
   /* Only faults that reached the output are reclassified (ACE analysis): a
    * check on a word that is never read again is not counted as a DUE. A
@@ -282,7 +376,8 @@ ax_fout ax_protect_outcome(ax_prot p, ax_saf_site s, ax_fout raw, uint32_t mask)
   switch (p) {
   case AX_PR_PARITY: return ax_parity_detects(mask) ? AX_FO_DETECTED : raw;
   case AX_PR_SECDED: {
-    int o = ax_secded_outcome(mask, ax_saf_site_bits(s));
+    int o = s == AX_SAF_DRAM_WEIGHT ? ax_secded_word_outcome(64, bit, mask)
+                                    : ax_secded_outcome(mask, ax_saf_site_bits(s));
     return o == 0 ? AX_FO_CORRECTED : o == 1 ? AX_FO_DETECTED : raw;
   }
   case AX_PR_DUP: return AX_FO_DETECTED;
@@ -293,9 +388,12 @@ ax_fout ax_protect_outcome(ax_prot p, ax_saf_site s, ax_fout raw, uint32_t mask)
 void ax_campaign_inject(const ax_campaign *c, ax_fi_row *row, void *scr)
 {
   scratch *s = scr;
-  ax_fout o = c->is_lm ? run_lm(c, row, s) : row->stuck ? run_stuck(c, row, s)
-                                                      : run_transient(c, row, s);
+  ax_fout o = row->site == AX_SAF_DRAM_WEIGHT ? run_dram(c, row, s)
+              : c->is_lm                         ? run_lm(c, row, s)
+              : row->stuck                       ? run_stuck(c, row, s)
+                                                 : run_transient(c, row, s);
   row->raw_outcome = o;
   row->outcome = ax_protect_outcome((ax_prot)c->protect[row->site], (ax_saf_site)row->site, o,
+                                    row->bit,
                                     row->mask);
 }

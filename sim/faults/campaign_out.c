@@ -30,8 +30,11 @@ static int is_fail(const ax_campaign *c, int o)
  * design for submicron CMOS technology", IEEE Trans. Nuclear Science 43(6),
  * 1996), so one more bit-equivalent per bit. Encoders, decoders and
  * comparator trees are not counted. */
-static double area_of(ax_prot p, uint64_t words, unsigned wbits)
+static double area_of(ax_prot p, ax_saf_site s, uint64_t words, unsigned wbits)
 {
+  /* the DRAM word already counts its 8 check bits (72 bits): SECDED's area
+   * is the ECC device, 8 bits a word */
+  if (s == AX_SAF_DRAM_WEIGHT) return p == AX_PR_SECDED ? 8.0 * (double)words : 0;
   switch (p) {
   case AX_PR_PARITY: return (double)words;
   case AX_PR_SECDED: return (double)words * ax_secded_check_bits(wbits);
@@ -43,6 +46,7 @@ static double area_of(ax_prot p, uint64_t words, unsigned wbits)
 
 static int applicable(ax_saf_site s, ax_prot p)
 {
+  if (s == AX_SAF_DRAM_WEIGHT) return p == AX_PR_NONE || p == AX_PR_SECDED;
   if (s <= AX_SAF_OFMAP_SRAM) return p == AX_PR_NONE || p == AX_PR_PARITY || p == AX_PR_SECDED;
   return 1;
 }
@@ -88,7 +92,8 @@ void ax_fi_summarize(const ax_campaign *c, const ax_fi_row *rows, uint64_t n, ax
     ax_fi_wilson(m->n[AX_FO_CRITICAL], m->injections, z, &m->critical_lo, &m->critical_hi);
     m->due_rate = nn ? (m->n[AX_FO_DETECTED] + m->n[AX_FO_HANG]) / nn : 0;
     m->hang_rate = nn ? m->n[AX_FO_HANG] / nn : 0;
-    double raw = c->fit_per_mbit * (c->protect[s] == AX_PR_HARDENED ? c->hardened_factor : 1.0);
+    double base = s == AX_SAF_DRAM_WEIGHT ? c->dram_fit_per_mbit : c->fit_per_mbit;
+    double raw = base * (c->protect[s] == AX_PR_HARDENED ? c->hardened_factor : 1.0);
     m->fit_raw = ax_fi_fit(raw, (double)m->bits, 1.0);
     double fl, fh;
     ax_fi_wilson(fails[i], m->injections, z, &fl, &fh);
@@ -122,15 +127,17 @@ void ax_fi_summarize(const ax_campaign *c, const ax_fi_row *rows, uint64_t n, ax
       for (uint64_t j = 0; j < n; j++) {
         if (rows[j].site != (int32_t)s) continue;
         nn++;
-        ax_fout o = ax_protect_outcome((ax_prot)p, s, (ax_fout)rows[j].raw_outcome, rows[j].mask);
+        ax_fout o = ax_protect_outcome((ax_prot)p, s, (ax_fout)rows[j].raw_outcome, rows[j].bit,
+                                       rows[j].mask);
         f += is_fail(c, o);
         d += o == AX_FO_DETECTED || o == AX_FO_HANG;
       }
       ax_fi_prot *e = &r->prot[r->nprot++];
       snprintf(e->structure, sizeof e->structure, "%s", ax_saf_site_name(s));
       snprintf(e->scheme, sizeof e->scheme, "%s", ax_prot_name((ax_prot)p));
-      double raw = c->fit_per_mbit * (p == AX_PR_HARDENED ? c->hardened_factor : 1.0);
-      e->area_bits = area_of((ax_prot)p, r->sum[i].words, (unsigned)r->sum[i].bits_per_word);
+      double base = s == AX_SAF_DRAM_WEIGHT ? c->dram_fit_per_mbit : c->fit_per_mbit;
+      double raw = base * (p == AX_PR_HARDENED ? c->hardened_factor : 1.0);
+      e->area_bits = area_of((ax_prot)p, s, r->sum[i].words, (unsigned)r->sum[i].bits_per_word);
       e->fit = nn ? ax_fi_fit(raw, (double)r->sum[i].bits, (double)f / nn) : 0;
       e->fit_due = nn ? ax_fi_fit(raw, (double)r->sum[i].bits, (double)d / nn) : 0;
       count[i]++;
@@ -344,6 +351,9 @@ int ax_fi_write_h5(const ax_campaign *c, const ax_fi_row *rows, uint64_t n, cons
   bad |= ax_h5_attr_str(g, "interval", "wilson score, 95%") < 0;
   bad |= ax_h5_attr_i64(g, "total_cycles", (long long)c->total_cycles) < 0;
   bad |= ax_h5_attr_f64(g, "fit_per_mbit", c->fit_per_mbit) < 0;
+  bad |= ax_h5_attr_f64(g, "dram_fit_per_mbit", c->dram_fit_per_mbit) < 0;
+  bad |= ax_h5_attr_str(g, "dram", c->dram_preset) < 0;
+  bad |= ax_h5_attr_i64(g, "dram_words", (long long)c->dram_words) < 0;
   bad |= ax_h5_attr_f64(g, "fit_target", c->fit_target) < 0;
   bad |= ax_h5_attr_str(g, "fit_of", c->fit_critical ? "critical" : "sdc") < 0;
   bad |= ax_h5_attr_f64(g, "hardened_factor", c->hardened_factor) < 0;

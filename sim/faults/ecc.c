@@ -76,3 +76,40 @@ int ax_parity_detects(uint32_t mask)
 {
   return __builtin_popcount(mask) & 1;
 }
+
+int ax_secded_word_outcome(unsigned d, unsigned bit, uint32_t mask)
+{
+  unsigned r = ax_secded_check_bits(d) - 1; /* Hamming check bits */
+  unsigned n = d + r + 1, syn = 0, weight = 0, data_err = 0;
+  unsigned pos_of[32];
+  unsigned np = 0;
+  for (unsigned i = 0; i < 32; i++) {
+    if (!(mask >> i & 1) || bit + i >= n) continue;
+    unsigned p = bit + i;
+    unsigned pos = p < d ? ax_secded_data_pos(p) : p < d + r ? 1u << (p - d) : 0;
+    pos_of[np++] = pos;
+    syn ^= pos;
+    weight++;
+  }
+  if (!weight) return 0;
+  /* the code is linear: decode the error pattern on its own */
+  if (weight % 2 == 0) {
+    if (syn) return 1;
+    /* even weight, zero syndrome: a codeword, unseen */
+    for (unsigned i = 0; i < np; i++) data_err += pos_of[i] && (pos_of[i] & (pos_of[i] - 1));
+    return data_err ? 2 : 0;
+  }
+  if (syn >= n) return 1; /* points outside the word */
+  /* odd weight: the decoder flips position syn; what is left in data bits? */
+  int left = 0;
+  int fixed = 0;
+  for (unsigned i = 0; i < np; i++) {
+    if (pos_of[i] == syn && !fixed) {
+      fixed = 1;
+      continue;
+    }
+    if (pos_of[i] && (pos_of[i] & (pos_of[i] - 1))) left++;
+  }
+  if (!fixed && syn && (syn & (syn - 1))) left++; /* a right data bit flipped */
+  return left ? 2 : 0;
+}

@@ -29,6 +29,13 @@ unsigned ax_secded_data_pos(unsigned b);
 /* What SECDED does with data bits `mask` flipped in a word of d bits:
  * 0 clean/corrected to the right data, 1 detected, 2 silent wrong data. */
 int ax_secded_outcome(uint32_t mask, unsigned d);
+/* What SECDED does with an error in a stored codeword of d data bits laid
+ * out physically as data bits 0..d-1, then the Hamming check bits (check
+ * bit j, position 2^j, at d + j), then the overall parity bit: physical
+ * bits bit .. bit+31 flipped where mask (relative to bit) has ones. Used
+ * for DRAM words (d = 64: the 72-bit word of a DDR4 ECC DIMM). 0 data
+ * right (clean or corrected), 1 detected, 2 silent wrong data. */
+int ax_secded_word_outcome(unsigned d, unsigned bit, uint32_t mask);
 /* Whether even parity over the word notices data bits `mask` flipped. */
 int ax_parity_detects(uint32_t mask);
 

@@ -291,6 +291,20 @@ void ax_tlm_prompts_free(ax_tlm_prompts *p)
   memset(p, 0, sizeof *p);
 }
 
+const int8_t *ax_tlm_gemm_weights(const ax_tlm *lm, uint32_t j)
+{
+  uint32_t per = 4 + 2 * lm->heads;
+  if (j >= lm->ngemm) return NULL;
+  if (j == lm->ngemm - 1) return lm->wout;
+  const ax_tlm_block *k = &lm->b[j / per];
+  uint32_t i = j % per;
+  if (i == 0) return k->wqkv;
+  if (i == per - 3) return k->wo;
+  if (i == per - 2) return k->w1;
+  if (i == per - 1) return k->w2;
+  return NULL;
+}
+
 /* ---- inference ----------------------------------------------------------- */
 
 uint64_t ax_tlm_isqrt(uint64_t x)

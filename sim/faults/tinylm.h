@@ -103,6 +103,9 @@ int ax_tlm_run(const ax_tlm *lm, const uint8_t *tok, ax_tlm_gold *rec, const ax_
 void ax_tlm_gold_alloc(const ax_tlm *lm, ax_tlm_gold *g);
 /* Free a golden record. */
 void ax_tlm_gold_free(const ax_tlm *lm, ax_tlm_gold *g);
+/* The weight matrix (K x N) GEMM j multiplies by; NULL for the GEMMs of
+ * two activations (score, pv). */
+const int8_t *ax_tlm_gemm_weights(const ax_tlm *lm, uint32_t j);
 /* Integer square root: floor(sqrt(x)). */
 uint64_t ax_tlm_isqrt(uint64_t x);
 

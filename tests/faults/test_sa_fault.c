@@ -117,7 +117,7 @@ static int check_layer(ax_sa_dataflow df, layer *L, int nfaults, int changed_by_
   for (int i = 0; i < nfaults; i++) {
     ax_saf_fault f;
     memset(&f, 0, sizeof f);
-    f.site = (ax_saf_site)(rnd() % AX_SAF_NSITES);
+    f.site = (ax_saf_site)(rnd() % AX_SAF_ARRAY_NSITES);
     unsigned bits = ax_saf_site_bits(f.site);
     f.word = (uint32_t)(rnd() % (words_of(&a, g, f.site) + 1)); /* +1: one dead word */
     unsigned kind = (unsigned)(rnd() % 4);  /* flip, 2-bit adjacent, 3-bit adjacent, stuck */
@@ -197,7 +197,7 @@ static void run_df(ax_sa_dataflow df)
   assert_true(changed_by_site[AX_SAF_CTRL_FOLD] - nhang >= 10);
   assert_true(nhang >= 10);
   /* every site must show real effects, else the comparison proves nothing */
-  for (int s = 0; s < AX_SAF_NSITES; s++) assert_true(changed_by_site[s] >= 20);
+  for (int s = 0; s < AX_SAF_ARRAY_NSITES; s++) assert_true(changed_by_site[s] >= 20);
   for (int l = 0; l < 3; l++) free_layer(&L[l]);
 }
 
