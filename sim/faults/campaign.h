@@ -98,6 +98,7 @@ typedef struct ax_campaign {
   uint64_t dram_words;
   uint64_t *dram_wstart;        /* per layer / tinylm GEMM: first word (UINT64_MAX: none) */
   double dram_fit_per_mbit;
+  int bf16;                     /* array.datatype = "bf16" (tinylm, dram_weight only) */
 } ax_campaign;
 
 /* Names. */

@@ -30,7 +30,7 @@ static const char *keys[] = {
     "hardened_factor", "protection",   "ber",        "dram",        "dram_fit_per_mbit"};
 #define NKEYS (sizeof keys / sizeof *keys)
 static const char *array_keys[] = {"rows", "cols", "dataflow", "ifmap_sram_kb", "filter_sram_kb",
-                                   "ofmap_sram_kb"};
+                                   "ofmap_sram_kb", "datatype"};
 static const char *ber_keys[] = {"rates", "trials", "images"};
 
 static int fail(pc *x, const config_setting_t *st, const char *fmt, ...)
@@ -172,6 +172,11 @@ static int parse(pc *x)
   if (df < 0) return AX_EINVAL;
   c->arr.df = (ax_sa_dataflow)df;
   c->arr.word_bytes = 1;
+  if (get_str(x, ar, "datatype", "int8", &s)) return AX_EINVAL;
+  static const char *dtn[] = {"int8", "bf16"};
+  int dt = one_of(x, ar, "datatype", s, dtn, 2);
+  if (dt < 0) return AX_EINVAL;
+  c->bf16 = dt == 1;
   /* defaults sized for the digits models: the largest operand tensors fit */
   static const char *kb[3] = {"ifmap_sram_kb", "filter_sram_kb", "ofmap_sram_kb"};
   static const long long kbdef[3] = {1, 2, 2};
@@ -207,6 +212,9 @@ static int parse(pc *x)
   } else {
     return fail(x, st, "expected \"all\" or a list of structure names");
   }
+  if (c->bf16 && (c->nsites != 1 || c->sites[0] != AX_SAF_DRAM_WEIGHT))
+    return fail(x, st ? st : ar, "with array.datatype = \"bf16\" only structures = "
+                "[\"dram_weight\"] is modelled (the array's fault mapping is int8)");
   /* fault model */
   static const char *fmn[] = {"flip", "mbu", "sa0", "sa1"};
   if (get_str(x, root, "fault_model", "flip", &s)) return AX_EINVAL;
@@ -373,9 +381,16 @@ static int load_workload(ax_campaign *c, char *err, size_t errlen)
       return AX_EINVAL;
     }
     if (ax_tlm_load(c->model_path, &c->lm, err, errlen)) return AX_EINVAL;
+    c->lm.bf16 = c->bf16;
+    c->lm.bf16_arr = c->arr;
     if (ax_tlm_prompts_load(c->data_path, &c->lm, &c->prompts, err, errlen)) return AX_EINVAL;
     if (!c->images || c->images > c->prompts.n) c->images = c->prompts.n;
     return AX_OK;
+  }
+  if (c->bf16) {
+    ax_errf(err, errlen, "%s: setting 'array.datatype': bf16 is modelled for the transformer "
+            "(.axlm), not '%s'", c->file, c->model_path);
+    return AX_EINVAL;
   }
   if (ax_qnet_load(c->model_path, &c->net, err, errlen)) return AX_EINVAL;
   if (ax_qdata_load(c->data_path, &c->net, &c->data, err, errlen)) return AX_EINVAL;
@@ -401,9 +416,11 @@ const int8_t *ax_campaign_layer_weights(const ax_campaign *c, int layer, size_t 
   return L->kind == AX_QL_MAXPOOL ? NULL : L->w;
 }
 
-/* The weight memory: each layer's weights from a 64-bit word boundary. */
+/* The weight memory: each layer's weights from a 64-bit word boundary,
+ * 8 int8 or 4 bf16 weights a word. */
 static void dram_layout(ax_campaign *c)
 {
+  size_t per = c->bf16 ? 4 : 8;
   size_t nl = c->is_lm ? c->lm.ngemm : c->net.nl;
   c->dram_wstart = ax_xcalloc(nl + 1, sizeof *c->dram_wstart);
   uint64_t w = 0;
@@ -411,7 +428,7 @@ static void dram_layout(ax_campaign *c)
     size_t n;
     const int8_t *p = ax_campaign_layer_weights(c, (int)l, &n);
     c->dram_wstart[l] = p ? w : UINT64_MAX;
-    if (p) w += (n + 7) / 8;
+    if (p) w += (n + per - 1) / per;
   }
   c->dram_wstart[nl] = w;
   c->dram_words = w;
@@ -430,7 +447,7 @@ static void golden(ax_campaign *c)
       ax_tlm_run(&c->lm, c->prompts.tok + (size_t)i * c->prompts.ctx, &c->lmgold[i], NULL, lg, scr);
       ok += c->lmgold[i].next == c->prompts.next[i];
     }
-    free(scr);
+    ax_tlm_scratch_free(scr);
   } else {
     size_t px = (size_t)c->data.h * c->data.w * c->data.c;
     c->gold = ax_xcalloc(c->images, sizeof *c->gold);

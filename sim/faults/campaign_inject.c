@@ -9,6 +9,7 @@
 
 #include "campaign.h"
 #include "ecc.h"
+#include "sa_bf16.h"
 #include "sim.h"
 
 const char *ax_fout_name(ax_fout o)
@@ -101,6 +102,8 @@ typedef struct scratch {
   int8_t *wbuf;      /* one layer's weights, corrupted (dram_weight) */
   ax_qlayer *layers; /* a copy of the net's layers pointing at wbuf */
   ax_tlm_block *blocks;
+  int is_lm;
+  uint16_t *w16;     /* one layer's bf16 weights, corrupted (bf16 dram_weight) */
   int32_t logits[64];
 } scratch;
 
@@ -119,6 +122,8 @@ void *ax_campaign_scratch(const ax_campaign *c)
     if (ax_campaign_layer_weights(c, (int)l, &n) && n > most) most = n;
   }
   s->wbuf = ax_xmalloc(most);
+  s->w16 = ax_xmalloc(sizeof *s->w16 * (most ? most : 1));
+  s->is_lm = c->is_lm;
   s->layers = ax_xcalloc(c->net.nl + 1, sizeof *s->layers);
   s->blocks = ax_xcalloc(c->lm.layers + 1, sizeof *s->blocks);
   if (c->is_lm) {
@@ -134,8 +139,10 @@ void ax_campaign_scratch_free(void *scr)
 {
   scratch *s = scr;
   if (!s) return;
-  free(s->z); free(s->y); free(s->x); free(s->touched); free(s->run);
-  free(s->wbuf); free(s->layers); free(s->blocks);
+  free(s->z); free(s->y); free(s->x); free(s->touched);
+  if (s->is_lm) ax_tlm_scratch_free(s->run);
+  else free(s->run);
+  free(s->wbuf); free(s->w16); free(s->layers); free(s->blocks);
   free(s);
 }
 
@@ -286,6 +293,37 @@ static ax_fout run_lm(const ax_campaign *c, ax_fi_row *row, scratch *s)
   return lm_compare(c, gd, next, s->logits, row);
 }
 
+static ax_fout lm_compare(const ax_campaign *c, const ax_tlm_gold *gd, int next, const int32_t *lg,
+                          ax_fi_row *row);
+
+/* A DRAM cell in bf16 mode: 4 bf16 weights a word, weight i of the word in
+ * data bits 16 i .. 16 i + 15 (bit 15 sign, 14..7 exponent, 6..0 mantissa). */
+static ax_fout run_dram_bf16(const ax_campaign *c, ax_fi_row *row, scratch *s, int l,
+                             const int8_t *w0, size_t n)
+{
+  uint64_t base = (row->word - c->dram_wstart[l]) * 4;
+  uint16_t *w16 = s->w16;
+  for (size_t i = 0; i < n; i++) w16[i] = ax_bf16_from_f32((float)w0[i]);
+  int any = 0;
+  for (unsigned i = 0; i < 32; i++) {
+    unsigned p = row->bit + i;
+    if (!(row->mask >> i & 1) || p >= 64) continue; /* check bits: no reader without ECC */
+    uint64_t wi = base + p / 16;
+    if (wi >= n) continue;                            /* padding */
+    uint16_t b = w16[wi], m = (uint16_t)(1u << (p % 16));
+    uint16_t nb = !row->stuck ? b ^ m : c->fmodel == AX_FM_SA1 ? b | m : (uint16_t)(b & ~m);
+    any |= nb != b;
+    w16[wi] = nb;
+  }
+  if (!any) return AX_FO_MASKED;
+  const ax_tlm_gold *gd = &c->lmgold[row->image];
+  ax_tlm_fault fx = {.arr = &c->arr, .ref = gd, .gemm = (int)c->lm.ngemm, .b16 = w16,
+                     .b16_gemm = l};
+  int next = ax_tlm_run(&c->lm, c->prompts.tok + (size_t)row->image * c->prompts.ctx, NULL, &fx,
+                        s->logits, s->run);
+  return lm_compare(c, gd, next, s->logits, row);
+}
+
 /* A cell of the weight memory in DRAM: the layer whose weights the word
  * holds reads it when the layer starts, through the ECC-less path (raw
  * outcome; the campaign's protection then judges the pattern). The flipped
@@ -293,13 +331,13 @@ static ax_fout run_lm(const ax_campaign *c, ax_fi_row *row, scratch *s)
  * them: the layer and the rest of the run are recomputed. */
 static ax_fout run_dram(const ax_campaign *c, ax_fi_row *row, scratch *s)
 {
-  size_t nl = c->is_lm ? c->lm.ngemm : c->net.nl;
+  size_t nl = c->is_lm ? c->lm.ngemm : c->net.nl, per = c->bf16 ? 4 : 8;
   int l = -1;
   for (size_t i = 0; i < nl; i++)
     if (c->dram_wstart[i] != UINT64_MAX && row->word >= c->dram_wstart[i]) {
       size_t n;
       ax_campaign_layer_weights(c, (int)i, &n);
-      if (row->word < c->dram_wstart[i] + (n + 7) / 8) l = (int)i;
+      if (row->word < c->dram_wstart[i] + (n + per - 1) / per) l = (int)i;
     }
   if (l < 0) return AX_FO_MASKED;
   row->layer = l;
@@ -312,6 +350,7 @@ static ax_fout run_dram(const ax_campaign *c, ax_fi_row *row, scratch *s)
   }
   size_t n;
   const int8_t *w0 = ax_campaign_layer_weights(c, l, &n);
+  if (c->bf16) return run_dram_bf16(c, row, s, l, w0, n);
   uint64_t base = (row->word - c->dram_wstart[l]) * 8;
   int8_t *w1 = s->wbuf;
   memcpy(w1, w0, n);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sa_bf16.h"
 #include "sim.h"
 
 /* ---- a word reader that knows its line ----------------------------------- */
@@ -363,6 +364,8 @@ static void layernorm(uint32_t d, const int8_t *x, const int8_t *g, const int8_t
 typedef struct scr {
   int8_t *x, *h, *qkv, *ctx, *f, *a, *b;
   int32_t *z;
+  uint16_t *a16, *b16;  /* bf16 operands */
+  float *zf;            /* fp32 outputs */
 } scr;
 
 void *ax_tlm_scratch(const ax_tlm *lm)
@@ -381,7 +384,18 @@ void *ax_tlm_scratch(const ax_tlm *lm)
   s->f = p; p += (size_t)lm->ctx * lm->ffn;
   s->a = p; p += lm->max_a;
   s->b = p;
+  s->a16 = ax_xmalloc(sizeof *s->a16 * lm->max_a);
+  s->b16 = ax_xmalloc(sizeof *s->b16 * lm->max_b);
+  s->zf = ax_xmalloc(sizeof *s->zf * lm->max_z);
   return s;
+}
+
+void ax_tlm_scratch_free(void *scratch)
+{
+  scr *s = scratch;
+  if (!s) return;
+  free(s->a16); free(s->b16); free(s->zf);
+  free(s);
 }
 
 void ax_tlm_gold_alloc(const ax_tlm *lm, ax_tlm_gold *g)
@@ -410,6 +424,7 @@ void ax_tlm_gold_free(const ax_tlm *lm, ax_tlm_gold *g)
 
 typedef struct run {
   const ax_tlm *lm;
+  scr *s;
   ax_tlm_gold *rec;
   const ax_tlm_fault *fx;
   uint32_t j;           /* next GEMM of the schedule */
@@ -425,10 +440,23 @@ static void gemm(run *r, const int8_t *a, const int8_t *b, int32_t *z)
   ax_saf_gemm g = {.m = e->m, .n = e->n, .k = e->k, .ifmap = a, .ifmap_words = (uint32_t)na,
                    .w = b};
   const ax_tlm_fault *fx = r->fx;
-  if (fx && fx->ref && memcmp(a, fx->ref->a[j], na) == 0 && memcmp(b, fx->ref->b[j], nb) == 0)
+  int own_b = !(fx && fx->b16 && (uint32_t)fx->b16_gemm == j);
+  if (fx && fx->ref && own_b && memcmp(a, fx->ref->a[j], na) == 0 &&
+      memcmp(b, fx->ref->b[j], nb) == 0) {
     memcpy(z, fx->ref->z[j], sizeof *z * nz);
-  else
+  } else if (r->lm->bf16) {
+    scr *s = r->s;
+    for (size_t i = 0; i < na; i++) s->a16[i] = ax_bf16_from_f32((float)a[i]);
+    const uint16_t *b16 = s->b16;
+    if (own_b)
+      for (size_t i = 0; i < nb; i++) s->b16[i] = ax_bf16_from_f32((float)b[i]);
+    else
+      b16 = fx->b16;
+    ax_sab_gemm(&r->lm->bf16_arr, e->m, e->n, e->k, s->a16, b16, s->zf);
+    for (size_t i = 0; i < nz; i++) z[i] = ax_f32_to_i32_sat(s->zf[i]);
+  } else {
     ax_saf_golden(&g, z);
+  }
   if (r->rec) {
     memcpy(r->rec->a[j], a, na);
     memcpy(r->rec->b[j], b, nb);
@@ -444,7 +472,7 @@ int ax_tlm_run(const ax_tlm *lm, const uint8_t *tok, ax_tlm_gold *rec, const ax_
                int32_t *logits, void *scratch)
 {
   scr *s = scratch;
-  run r = {.lm = lm, .rec = rec, .fx = fx};
+  run r = {.lm = lm, .s = s, .rec = rec, .fx = fx};
   uint32_t T = lm->ctx, D = lm->d, DH = lm->dh, F = lm->ffn;
   for (uint32_t t = 0; t < T; t++)
     for (uint32_t i = 0; i < D; i++)

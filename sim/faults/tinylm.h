@@ -53,6 +53,10 @@ typedef struct ax_tlm {
   int8_t *lnf_g, *lnf_b, *wout;
   int32_t *bout;
   ax_tlm_gemm *g;       /* the schedule */
+  int bf16;             /* GEMMs on the bf16 datapath (sa_bf16.h): operands as bf16
+                         * (int8 values are exact), fp32 accumulation in bf16_arr's
+                         * order, result to int32 (saturating RNE), then as int8 */
+  ax_sa_array bf16_arr;
   uint32_t ngemm;
   size_t max_a, max_b, max_z;  /* largest operand / output, elements */
 } ax_tlm;
@@ -81,6 +85,9 @@ typedef struct ax_tlm_fault {
   const ax_tlm_gold *ref; /* golden run: GEMMs with unchanged operands reuse its outputs */
   int slow;             /* hit GEMMs run on the per-PE reference (ax_saf_ref_run) instead
                          * of the fast mapping: for tests */
+  const uint16_t *b16;  /* bf16 mode: GEMM b16_gemm multiplies by these bf16 weights
+                         * (a corrupted copy) instead of its own */
+  int b16_gemm;
 } ax_tlm_fault;
 
 /* Read a .axlm model; "file:line: what, expected ..." on failure. */
@@ -92,8 +99,10 @@ int ax_tlm_prompts_load(const char *path, const ax_tlm *lm, ax_tlm_prompts *p, c
                         size_t errlen);
 /* Free prompts. */
 void ax_tlm_prompts_free(ax_tlm_prompts *p);
-/* Scratch space for ax_tlm_run (free with free()). */
+/* Scratch space for ax_tlm_run. */
 void *ax_tlm_scratch(const ax_tlm *lm);
+/* Free a scratch from ax_tlm_scratch. */
+void ax_tlm_scratch_free(void *scratch);
 /* Run one prompt (ctx tokens): logits (vocab int32) out, next token
  * returned (-1: a GEMM hung, the watchdog stopped the run). rec (allocated by ax_tlm_gold_alloc) records the golden GEMMs
  * when not NULL; fx injects a fault when not NULL. */

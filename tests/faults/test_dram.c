@@ -190,7 +190,7 @@ static void dram_campaign(const char *model, const char *data, const char *fm, u
         }
         void *ts = ax_tlm_scratch(&lm);
         top = ax_tlm_run(&lm, c.prompts.tok + (size_t)row.image * c.prompts.ctx, NULL, NULL, lg, ts);
-        free(ts);
+        ax_tlm_scratch_free(ts);
         const ax_tlm_gold *gd = &c.lmgold[row.image];
         if (memcmp(lg, gd->logits, sizeof(int32_t) * c.lm.vocab))
           want = top != gd->next ? AX_FO_CRITICAL : AX_FO_SDC;

@@ -53,7 +53,7 @@ static void next_tokens_equal_numpy(void **state)
   }
   /* random weights still give varied next tokens (the exporter printed 15) */
   assert_int_equal(distinct, 15);
-  free(scr);
+  ax_tlm_scratch_free(scr);
   ax_tlm_prompts_free(&p);
   ax_tlm_free(&lm);
 }
@@ -179,7 +179,7 @@ static void campaign_vs_slow(const char *df, int rows, const char *fm, int n, in
   assert_true(hang >= 5);
   /* agreement is not agreement on "nothing happened" */
   for (int s = 0; s < AX_SAF_ARRAY_NSITES; s++) assert_true(site_ace[s] >= (uint64_t)min_ace);
-  free(ts);
+  ax_tlm_scratch_free(ts);
   ax_campaign_scratch_free(scr);
   ax_campaign_free(&c);
 }
