@@ -1,8 +1,10 @@
 /*
- * bench_faults: injections per second of the digits CNN on a 16x16
- * weight-stationary array on one core (the bundled campaign's settings),
- * per structure and overall; and the slow per-PE reference on the same
- * faults for comparison. Prints figures; asserts nothing.
+ * bench_faults: injections per second on one core, per structure and
+ * overall, of the bundled campaigns: the digits CNN and the tiny
+ * transformer (int8) on a 16x16 weight-stationary array, and the
+ * transformer's bf16 weight memory; for the CNN also the expensive
+ * injections alone, stuck-at, and the slow per-PE reference for scale.
+ * Prints figures; asserts nothing.
  *   build/bench/faults/bench_faults [INJECTIONS_PER_STRUCTURE]
  */
 #include <stdio.h>
@@ -19,9 +21,49 @@ static double now_s(void)
   return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* Per-structure injection rates of one campaign file. */
+static int bench_file(const char *file, const char *label, uint64_t per)
+{
+  ax_campaign c;
+  char err[1024] = "";
+  if (ax_campaign_load(file, &c, err, sizeof err)) {
+    fprintf(stderr, "%s\n", err);
+    return 1;
+  }
+  void *scr = ax_campaign_scratch(&c);
+  printf("\n%s, 16x16 %s, %s, one core, %llu injections per structure\n", label,
+         ax_sa_dataflow_name(c.arr.df), ax_fmodel_name(c.fmodel), (unsigned long long)per);
+  printf("%-12s %12s %10s %10s\n", "structure", "inj/s", "not masked", "hang");
+  double tall = 0;
+  uint64_t nall = 0;
+  for (int s = 0; s < c.nsites; s++) {
+    uint64_t ace = 0, hang = 0;
+    double t0 = now_s();
+    for (uint64_t i = 0; i < per; i++) {
+      ax_fi_row r;
+      ax_campaign_sample(&c, i * (uint64_t)c.nsites + (uint64_t)s, &r);
+      ax_campaign_inject(&c, &r, scr);
+      ace += r.raw_outcome != AX_FO_MASKED;
+      hang += r.raw_outcome == AX_FO_HANG;
+    }
+    double dt = now_s() - t0;
+    tall += dt;
+    nall += per;
+    printf("%-12s %12.0f %10.4f %10.4f\n", ax_saf_site_name(c.sites[s]), per / dt,
+           (double)ace / per, (double)hang / per);
+  }
+  printf("all          %12.0f\n", nall / tall);
+  ax_campaign_scratch_free(scr);
+  ax_campaign_free(&c);
+  return 0;
+}
+
 int main(int argc, char **argv)
 {
   uint64_t per = argc > 1 ? strtoull(argv[1], NULL, 10) : 20000;
+  if (bench_file(AX_SRC_DIR "/configs/faults/tinylm-16x16.cfg", "tinylm (int8)", per) ||
+      bench_file(AX_SRC_DIR "/configs/faults/tinylm-bf16-dram.cfg", "tinylm (bf16)", per))
+    return 1;
   ax_campaign c;
   char err[1024] = "";
   if (ax_campaign_load(AX_SRC_DIR "/configs/faults/digits-cnn-16x16.cfg", &c, err, sizeof err)) {
@@ -29,7 +71,7 @@ int main(int argc, char **argv)
     return 1;
   }
   void *scr = ax_campaign_scratch(&c);
-  printf("digits CNN, 16x16 %s, single-bit flips, one core, %llu injections per structure\n",
+  printf("\ndigits CNN, 16x16 %s, single-bit flips, one core, %llu injections per structure\n",
          ax_sa_dataflow_name(c.arr.df), (unsigned long long)per);
   printf("%-12s %12s %10s\n", "structure", "inj/s", "not masked");
   double tall = 0;
