@@ -152,6 +152,19 @@ static void test_errors(void **st)
   bad_cfg("model = \"tiny.axq\";\n", "bad.cfg: setting 'data' is required (a string)");
   snprintf(b, sizeof b, "%sarray = { rows = 2; };\nfault_model = \"flop\";\n", m);
   bad_cfg(b, "bad.cfg:3: setting 'fault_model': 'flop' is not one of flip, mbu, sa0, sa1 (did you mean 'flip'?)");
+  /* the DRAM weight memory, the bf16 datapath */
+  snprintf(b, sizeof b, "%sarray = { rows = 2; };\ndram = \"DDR4-3300\";\n", m);
+  bad_cfg(b, "bad.cfg:3: setting 'dram': ");
+  snprintf(b, sizeof b, "%sarray = { rows = 2; };\ndram = \"LPDDR4-3200\";\n", m);
+  bad_cfg(b, "bad.cfg:3: setting 'dram': preset 'LPDDR4-3200' has a 16-bit bus");
+  snprintf(b, sizeof b, "%sarray = { rows = 2; };\nprotection = { dram_weight = \"parity\"; };\n", m);
+  bad_cfg(b, "bad.cfg:3: setting 'protection.dram_weight': dram_weight takes \"none\" or \"secded\"");
+  snprintf(b, sizeof b, "%sarray = { rows = 2; datatype = \"fp8\"; };\n", m);
+  bad_cfg(b, "bad.cfg:2: setting 'array.datatype': 'fp8' is not one of int8, bf16");
+  snprintf(b, sizeof b, "%sarray = { rows = 2; datatype = \"bf16\"; };\n", m);
+  bad_cfg(b, "bad.cfg:2: setting 'array': with array.datatype = \"bf16\" only structures = [\"dram_weight\"]");
+  snprintf(b, sizeof b, "%sarray = { rows = 2; datatype = \"bf16\"; };\nstructures = [\"dram_weight\"];\n", m);
+  bad_cfg(b, "setting 'array.datatype': bf16 is modelled for the transformer (.axlm), not");
 }
 
 /* Leveugle sizing in a campaign: population = bits x cycles x images */
