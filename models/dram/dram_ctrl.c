@@ -49,6 +49,12 @@ typedef struct qent {          /* a command waiting in a command queue */
   uint8_t cmd;                 /* RD, WR, RDA or WRA */
 } qent;
 
+typedef struct pitem {         /* an entry of a queue's plan (see plan_build) */
+  uint16_t idx;                /* its place in the queue */
+  uint16_t bi, gi, ra;         /* its bank, bank group, rank */
+  uint8_t need;                /* the command it needs now */
+} pitem;
+
 typedef struct cmdq {
   qent *e;
   int n;
@@ -118,6 +124,9 @@ struct ax_dram_ctrl {
   const ax_dram_lat *winlat[8];
   /* queues */
   cmdq *q;
+  pitem *plan;                 /* [nq][cmd_queue_size]: what each queue may issue, timing aside */
+  int *np;                     /* per queue: entries in its plan */
+  uint8_t *stale;              /* per queue: plan to be rebuilt */
   uint64_t *lb;                /* per queue: no command of it is ready before lb */
   uint64_t *cand;              /* bit per queue: lb <= clk (worth a look now) */
   int ncw;                     /* words of a queue bitmask */
@@ -296,12 +305,15 @@ ax_dram_ctrl *ax_dram_ctrl_new(const ax_dram_cfg *cfg, const ax_dram_timing *t, 
   c->nq = cfg->queue_structure == AX_DRAM_QUEUE_PER_RANK ? c->nranks : nb;
   c->q = calloc((size_t)c->nq, sizeof *c->q);
   c->lb = malloc((size_t)c->nq * sizeof *c->lb);
+  c->plan = malloc((size_t)c->nq * (size_t)cfg->cmd_queue_size * sizeof *c->plan);
+  c->np = calloc((size_t)c->nq, sizeof *c->np);
+  c->stale = calloc((size_t)c->nq, sizeof *c->stale);
   c->ncw = (c->nq + 63) / 64;
   c->cand = calloc((size_t)c->ncw, sizeof *c->cand);
   c->far = calloc((size_t)c->ncw, sizeof *c->far);
   c->wheel = calloc((size_t)c->ncw * 64, sizeof *c->wheel);
   c->far_min = NEVER;
-  if (!c->lb || !c->cand || !c->far || !c->wheel) { ax_dram_ctrl_free(c); return NULL; }
+  if (!c->lb || !c->plan || !c->np || !c->stale || !c->cand || !c->far || !c->wheel) { ax_dram_ctrl_free(c); return NULL; }
   for (int i = 0; c->q && i < c->nq; i++) {
     c->q[i].e = malloc((size_t)cfg->cmd_queue_size * sizeof(qent));
     c->lb[i] = NEVER;
@@ -342,7 +354,7 @@ void ax_dram_ctrl_free(ax_dram_ctrl *c) {
     for (int i = 0; i < c->nranks * c->nwin; i++) free(c->win[i].ring);
   if (c->q)
     for (int i = 0; i < c->nq; i++) free(c->q[i].e);
-  free(c->q); free(c->lb); free(c->cand); free(c->far); free(c->wheel); free(c->win); free(c->bank); free(c->bg); free(c->rank);
+  free(c->q); free(c->lb); free(c->plan); free(c->np); free(c->stale); free(c->cand); free(c->far); free(c->wheel); free(c->win); free(c->bank); free(c->bg); free(c->rank);
   free(c->open_banks); free(c->active_since); free(c->st.rank_active_cycles);
   free(c->rq.e); free(c->wq.e); free(c->pool); free(c->tw[0]); free(c->tw[1]);
   free(c->rd.key); free(c->rd.val); free(c->wr.key); free(c->wr.val);
@@ -396,6 +408,13 @@ static inline void lb_set(ax_dram_ctrl *c, int qi, uint64_t v) {
     c->far[qi >> 6] |= bit;
     if (v < c->far_min) c->far_min = v;
   }
+}
+
+/* Queue qi's contents or one of its banks changed: rebuild its plan and
+ * look at it again. */
+static inline void queue_touch(ax_dram_ctrl *c, int qi) {
+  c->stale[qi] = 1;
+  lb_set(c, qi, 0);
 }
 
 /* Queues of `far` that came due go to cand, those now within the wheel's
@@ -480,8 +499,8 @@ static inline uint64_t ready_at(ax_dram_ctrl *c, int cmd, int ra, int bg, int ba
   return t;
 }
 
-/* ready_at for a queued command's bank (indices precomputed). */
-static inline uint64_t ready_at_q(ax_dram_ctrl *c, int cmd, const qent *e) {
+/* ready_at for a planned command's bank (indices precomputed). */
+static inline uint64_t ready_at_p(ax_dram_ctrl *c, int cmd, const pitem *e) {
   uint64_t t = max64(c->bank[e->bi].t[cmd], max64(c->bg[e->gi].t[cmd], c->rank[e->ra].t[cmd]));
   for (unsigned m = c->win_next[cmd]; m; m &= m - 1) {
     win *x = &c->win[e->ra * c->nwin + __builtin_ctz(m)];
@@ -607,39 +626,27 @@ static void issue_bank(ax_dram_ctrl *c, int cmd, int ra, int bg, int ba, int row
     set_open(c, ra, -1);
   }
   update_timing(c, cmd, ra, bg, ba, c->clk);
-  lb_set(c, queue_of(c, ra, bg, ba), 0); /* the bank changed: look again */
+  queue_touch(c, queue_of(c, ra, bg, ba)); /* the bank changed: look again */
 }
 
-/* The first command of queue q that may issue now (FR-FCFS with DRAMsim3's
- * arbitration), or -1; *kind gets the command to issue for that entry. On
- * -1 the queue's lower bound is refreshed. */
-static int first_ready(ax_dram_ctrl *c, int qi, int *kind) {
+/* Queue qi's plan: the entries that may issue once their command's timing
+ * allows, one per (command, bank) pair (a later entry with the same pair is
+ * ready exactly when the first is, so it never wins), in queue order. What
+ * decides an entry's command and whether it may go (the bank's open row and
+ * hit count, the older entries of the queue) changes only through
+ * queue_touch(), which marks the plan stale; what is left, the timing,
+ * is checked on each look. */
+static void plan_build(ax_dram_ctrl *c, int qi) {
   cmdq *q = &c->q[qi];
-  uint64_t lb = NEVER;
-  const qent *prev = NULL;
-  bank_st *b = NULL;
-  uint64_t memo_t[AX_DRAM_CMD_STD_N];
-  unsigned memo = 0; /* bit per command: memo_t holds ready_at for prev's bank */
+  pitem *pl = &c->plan[(size_t)qi * (size_t)c->cfg->cmd_queue_size];
+  int np = 0;
   for (int i = 0; i < q->n; i++) {
     qent *e = &q->e[i];
-    if (!prev || e->bi != prev->bi) {
-      b = &c->bank[e->bi];
-      memo = 0;
-    }
-    prev = e;
+    bank_st *b = &c->bank[e->bi];
     int need = b->open_row < 0 ? AX_DRAM_ACT : b->open_row == e->row ? e->cmd : AX_DRAM_PRE;
-    uint64_t t;
-    if (memo >> need & 1u) {
-      t = memo_t[need];
-    } else {
-      t = ready_at_q(c, need, e);
-      memo_t[need] = t;
-      memo |= 1u << need;
-    }
-    if (t > c->clk) {
-      if (t < lb) lb = t;
-      continue;
-    }
+    int k = 0;
+    while (k < np && !(pl[k].need == need && pl[k].bi == e->bi)) k++;
+    if (k < np) continue; /* an earlier entry answers for this (command, bank) */
     if (need == AX_DRAM_PRE) {
       int blocked = 0, hit = 0;
       for (int j = 0; j < i && !blocked; j++)
@@ -656,8 +663,26 @@ static int first_ready(ax_dram_ctrl *c, int qi, int *kind) {
           dep = 1;
       if (dep) continue;
     }
-    *kind = need;
-    return i;
+    pl[np++] = (pitem){.need = (uint8_t)need, .idx = (uint16_t)i, .bi = e->bi, .gi = e->gi, .ra = e->ra};
+  }
+  c->np[qi] = np;
+  c->stale[qi] = 0;
+}
+
+/* The first command of queue q that may issue now (FR-FCFS with DRAMsim3's
+ * arbitration), or -1; *kind gets the command to issue for that entry. On
+ * -1 the queue's lower bound is refreshed. */
+static int first_ready(ax_dram_ctrl *c, int qi, int *kind) {
+  if (c->stale[qi]) plan_build(c, qi);
+  const pitem *pl = &c->plan[(size_t)qi * (size_t)c->cfg->cmd_queue_size];
+  uint64_t lb = NEVER;
+  for (int k = 0, np = c->np[qi]; k < np; k++) {
+    uint64_t t = ready_at_p(c, pl[k].need, &pl[k]);
+    if (t <= c->clk) {
+      *kind = pl[k].need;
+      return pl[k].idx;
+    }
+    if (t < lb) lb = t;
   }
   lb_set(c, qi, lb);
   return -1;
@@ -830,7 +855,7 @@ static void schedule_transaction(ax_dram_ctrl *c) {
     q->e[q->n++] = (qent){.addr = t->addr, .row = a.ro, .col = a.co, .bg = (uint16_t)a.bg, .ba = (uint16_t)a.ba,
                           .ra = (uint16_t)a.ra, .bi = (uint16_t)((a.ra * c->nbg + a.bg) * c->nbpg + a.ba),
                           .gi = (uint16_t)(a.ra * c->nbg + a.bg), .cmd = (uint8_t)cmd};
-    lb_set(c, t->qi, 0);
+    queue_touch(c, t->qi);
     c->ncmd++;
     c->tw[tqi][t->qi]--;
     c->mov[tqi]--;
