@@ -286,6 +286,8 @@ static ax_fout run_lm(const ax_campaign *c, ax_fi_row *row, scratch *s)
     if (!nt) return AX_FO_MASKED;
     for (size_t o = 0; o < nz; o++) row->changed += s->z[o] != gd->z[j][o];
     if (!row->changed) return AX_FO_MASKED;
+    /* the GEMM's consumer sees nothing different: nothing after changes */
+    if (ax_tlm_post_same(&c->lm, (uint32_t)j, gd->z[j], s->z)) return AX_FO_MASKED;
   }
   int next = ax_tlm_run(&c->lm, c->prompts.tok + (size_t)row->image * c->prompts.ctx, NULL, &fx,
                         s->logits, s->run);

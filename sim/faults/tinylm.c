@@ -422,6 +422,55 @@ void ax_tlm_gold_free(const ax_tlm *lm, ax_tlm_gold *g)
   memset(g, 0, sizeof *g);
 }
 
+/* Fixed-point causal softmax of the T x T scores z into P (T x T). */
+static void softmax(const ax_tlm *lm, const ax_tlm_block *k, const int32_t *z, int8_t *P)
+{
+  uint32_t T = lm->ctx;
+  for (uint32_t t = 0; t < T; t++) {
+    const int32_t *row = z + t * T;
+    int32_t m = row[0];
+    for (uint32_t j = 1; j <= t; j++) if (row[j] > m) m = row[j];
+    uint64_t tot = 0;
+    int32_t e[64];
+    for (uint32_t j = 0; j <= t; j++) {
+      int64_t i = (((int64_t)m - row[j]) * k->smax.mult) >> k->smax.shift;
+      e[j] = lm->lut[i > 255 ? 255 : i];
+      tot += (uint64_t)e[j];
+    }
+    for (uint32_t j = 0; j < T; j++)
+      P[t * T + j] = j <= t ? (int8_t)((254 * (uint64_t)e[j] + tot) / (2 * tot)) : 0;
+  }
+}
+
+int ax_tlm_post_same(const ax_tlm *lm, uint32_t j, const int32_t *z0, const int32_t *z1)
+{
+  const ax_tlm_gemm *e = &lm->g[j];
+  size_t nz = (size_t)e->m * e->n;
+  if (j + 1 == lm->ngemm) return memcmp(z0, z1, sizeof *z0 * nz) == 0; /* logits */
+  uint32_t per = 4 + 2 * lm->heads, i = j % per;
+  const ax_tlm_block *k = &lm->b[j / per];
+  if (i >= 1 && i <= 2 * lm->heads && i % 2 == 1) { /* scores: compare P */
+    int8_t p0[64 * 64], p1[64 * 64];
+    softmax(lm, k, z0, p0);
+    softmax(lm, k, z1, p1);
+    return memcmp(p0, p1, (size_t)lm->ctx * lm->ctx) == 0;
+  }
+  const int32_t *b = NULL;
+  ax_tlm_rq q = k->pv;
+  int lo = -128;
+  if (i == 0) { b = k->bqkv; q = k->qkv; }
+  else if (i == per - 3) { b = k->bo; q = k->o; }
+  else if (i == per - 2) { b = k->b1; q = k->ffn1; lo = 0; }
+  else if (i == per - 1) { b = k->b2; q = k->ffn2; }
+  for (size_t o = 0; o < nz; o++) {
+    if (z0[o] == z1[o]) continue;
+    uint32_t bb = b ? (uint32_t)b[o % e->n] : 0;
+    if (requant((int32_t)((uint32_t)z0[o] + bb), q, lo) != requant((int32_t)((uint32_t)z1[o] + bb), q, lo))
+      return 0;
+  }
+  return 1;
+}
+
 typedef struct run {
   const ax_tlm *lm;
   scr *s;
@@ -492,20 +541,7 @@ int ax_tlm_run(const ax_tlm *lm, const uint8_t *tok, ax_tlm_gold *rec, const ax_
         }
       gemm(&r, s->a, s->b, s->z);
       /* fixed-point softmax, causal; P (T x T) goes to the ifmap side */
-      for (uint32_t t = 0; t < T; t++) {
-        const int32_t *row = s->z + t * T;
-        int32_t m = row[0];
-        for (uint32_t j = 1; j <= t; j++) if (row[j] > m) m = row[j];
-        uint64_t tot = 0;
-        int32_t e[64];
-        for (uint32_t j = 0; j <= t; j++) {
-          int64_t i = (((int64_t)m - row[j]) * k->smax.mult) >> k->smax.shift;
-          e[j] = lm->lut[i > 255 ? 255 : i];
-          tot += (uint64_t)e[j];
-        }
-        for (uint32_t j = 0; j < T; j++)
-          s->a[t * T + j] = j <= t ? (int8_t)((254 * (uint64_t)e[j] + tot) / (2 * tot)) : 0;
-      }
+      softmax(lm, k, s->z, s->a);
       /* pv_h: B = V_h (T x dh) */
       for (uint32_t t = 0; t < T; t++)
         for (uint32_t c = 0; c < DH; c++) s->b[t * DH + c] = s->qkv[t * 3 * D + 2 * D + hh * DH + c];

@@ -115,6 +115,9 @@ void ax_tlm_gold_free(const ax_tlm *lm, ax_tlm_gold *g);
 /* The weight matrix (K x N) GEMM j multiplies by; NULL for the GEMMs of
  * two activations (score, pv). */
 const int8_t *ax_tlm_gemm_weights(const ax_tlm *lm, uint32_t j);
+/* Whether GEMM j's consumer (bias + requantization, softmax, or the
+ * logits) sees the same values from outputs z1 as from z0. */
+int ax_tlm_post_same(const ax_tlm *lm, uint32_t j, const int32_t *z0, const int32_t *z1);
 /* Integer square root: floor(sqrt(x)). */
 uint64_t ax_tlm_isqrt(uint64_t x);
 
