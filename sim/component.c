@@ -52,6 +52,7 @@ void ax_sim_free(ax_sim *s) {
   free(s->energy);
   free(s->ehash);
   free(s->stats);
+  free(s->series);
   free(s->config_text);
   free(s->config_file);
   free(s->overrides);

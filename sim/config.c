@@ -423,13 +423,21 @@ static int build_root(ctx *x) {
     if (config_setting_type(st) != CONFIG_TYPE_GROUP) return fail_at(x, st, "expected a group { max_time_us = ...; }");
     for (int i = 0; i < config_setting_length(st); i++) {
       config_setting_t *e = config_setting_get_elem(st, (unsigned)i);
-      if (strcmp(config_setting_name(e), "max_time_us")) {
-        static const char *const k[] = {"max_time_us"};
-        const char *sg = ax_suggest(config_setting_name(e), k, 1);
-        return fail_at(x, e, "unknown setting%s; sim takes max_time_us", sg ? " (did you mean 'max_time_us'?)" : "");
+      static const char *const k[] = {"max_time_us", "sample_ns"};
+      const char *name = config_setting_name(e);
+      if (strcmp(name, k[0]) && strcmp(name, k[1])) {
+        const char *sg = ax_suggest(name, k, 2);
+        return fail_at(x, e, "unknown setting%s%s%s; sim takes max_time_us, sample_ns",
+                       sg ? " (did you mean '" : "", sg ? sg : "", sg ? "'?)" : "");
       }
-      if (!is_num(e) || num_of(e) <= 0) return fail_at(x, e, "expected a time in us, a number > 0");
-      x->s->watchdog = (ax_time_t)(num_of(e) * 1e6);
+      if (!strcmp(name, "max_time_us")) {
+        if (!is_num(e) || num_of(e) <= 0) return fail_at(x, e, "expected a time in us, a number > 0");
+        x->s->watchdog = (ax_time_t)(num_of(e) * 1e6);
+      } else {
+        if (!is_num(e) || num_of(e) < 0.001)
+          return fail_at(x, e, "expected a sampling interval in ns, a number >= 0.001 (1 ps)");
+        x->s->sample_ps = (ax_time_t)(num_of(e) * 1e3 + 0.5);
+      }
     }
   }
   if ((st = config_setting_get_member(root, "output"))) {

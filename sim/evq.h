@@ -106,6 +106,8 @@ int ax_evq_cancel(ax_evq *q, ax_event_h h);
 int ax_evq_run(ax_evq *q, ax_time_t until);
 /* Ask ax_evq_run to return after the current event. */
 void ax_evq_stop(ax_evq *q);
+/* Events pending (cancelled ones included until their time comes). */
+static inline uint64_t ax_evq_pending(const ax_evq *q) { return q->small ? q->nsh : q->count; }
 /* Time of the earliest pending event, AX_TIME_NEVER if none. */
 ax_time_t ax_evq_next_time(ax_evq *q);
 

@@ -71,6 +71,19 @@ static const ax_h5col energy_cols[] = {
     {"pj", AX_H5_F64, offsetof(energy_row, pj), 0},
 };
 
+typedef struct series_row {
+  uint64_t time_ps;
+  char component[STR], stat[48];
+  double value;
+} series_row;
+
+static const ax_h5col series_cols[] = {
+    {"time_ps", AX_H5_U64, offsetof(series_row, time_ps), 0},
+    {"component", AX_H5_STR, offsetof(series_row, component), STR},
+    {"stat", AX_H5_STR, offsetof(series_row, stat), 48},
+    {"value", AX_H5_F64, offsetof(series_row, value), 0},
+};
+
 #define NCOL(a) (sizeof a / sizeof *a)
 
 double ax_sim_total_energy(const ax_sim *s) {
@@ -161,6 +174,18 @@ int ax_sim_write(ax_sim *s, const char *path, double wall_s, char *err, size_t e
   rc |= ax_h5_table(f, "energy", energy_cols, NCOL(energy_cols), sizeof *er, er, ne);
   free(er);
 
+  if (s->sample_ps) {
+    series_row *tr = ax_xcalloc(s->nseries ? s->nseries : 1, sizeof *tr);
+    for (size_t i = 0; i < s->nseries; i++) {
+      tr[i].time_ps = s->series[i].t;
+      snprintf(tr[i].component, STR, "%s", s->comps[s->series[i].comp]->name);
+      snprintf(tr[i].stat, 48, "%s", s->series[i].name);
+      tr[i].value = s->series[i].v;
+    }
+    rc |= ax_h5_table(f, "timeseries", series_cols, NCOL(series_cols), sizeof *tr, tr, s->nseries);
+    rc |= ax_h5_attr_i64(f, "sample_ps", (long long)s->sample_ps);
+    free(tr);
+  }
   if (rc != AX_OK) {
     ax_errf(err, errlen, "%s: writing the results failed", path);
     ax_h5_abandon(&h);

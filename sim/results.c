@@ -9,6 +9,19 @@
 
 void ax_stat_f64(ax_stats *st, const char *name, double v, const char *unit) {
   ax_sim *s = st->sim;
+  if (st->series) {
+    if (s->nseries == s->capseries) {
+      s->capseries = s->capseries ? 2 * s->capseries : 256;
+      s->series = ax_xrealloc(s->series, s->capseries * sizeof *s->series);
+    }
+    ax_series_row *r = &s->series[s->nseries++];
+    memset(r, 0, sizeof *r);
+    r->t = s->q.now;
+    r->comp = st->comp;
+    snprintf(r->name, sizeof r->name, "%s", name);
+    r->v = v;
+    return;
+  }
   if (s->nstats == s->capstats) {
     s->capstats = s->capstats ? 2 * s->capstats : 64;
     s->stats = ax_xrealloc(s->stats, s->capstats * sizeof *s->stats);
@@ -25,11 +38,19 @@ void ax_stat_u64(ax_stats *st, const char *name, uint64_t v, const char *unit) {
   ax_stat_f64(st, name, (double)v, unit);
 }
 
+void ax_sim_sample(ax_sim *s) {
+  for (size_t i = 0; i < s->ncomps; i++) {
+    ax_component *c = s->comps[i];
+    ax_stats st = {s, (int)i, 1};
+    if (c->model->stats) c->model->stats(c, &st);
+  }
+}
+
 void ax_sim_collect_stats(ax_sim *s) {
   s->nstats = 0;
   for (size_t i = 0; i < s->ncomps; i++) {
     ax_component *c = s->comps[i];
-    ax_stats st = {s, (int)i};
+    ax_stats st = {s, (int)i, 0};
     if (c->model->stats) c->model->stats(c, &st);
   }
   /* Link traffic is a statistic of the sending component's port. */
@@ -37,7 +58,7 @@ void ax_sim_collect_stats(ax_sim *s) {
     for (int d = 0; d < 2; d++) {
       ax_lane *l = &s->links[i]->lane[d];
       if (!l->msgs) continue;
-      ax_stats st = {s, l->src->comp->index};
+      ax_stats st = {s, l->src->comp->index, 0};
       char n[48];
       snprintf(n, sizeof n, "port.%s.msgs", l->src->name);
       ax_stat_u64(&st, n, l->msgs, "msgs");

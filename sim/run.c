@@ -6,7 +6,22 @@
 
 #include "sim.h"
 
+/* The sampler (sim.sample_ns): records every statistic, then comes back
+ * one interval later while anything else is still pending; so it never
+ * keeps a finished (or deadlocked) run alive. */
+static void sample_ev(ax_component *c, uint64_t arg) {
+  (void)c;
+  ax_sim *s = (ax_sim *)(uintptr_t)arg;
+  ax_sim_sample(s);
+  if (ax_evq_pending(&s->q))
+    ax_evq_push(&s->q, s->q.now + s->sample_ps, AX_PRIO_LATE, sample_ev, NULL, arg);
+}
+
 int ax_sim_run(ax_sim *s) {
+  if (s->sample_ps) {
+    ax_sim_sample(s); /* t = 0 */
+    ax_evq_push(&s->q, s->sample_ps, AX_PRIO_LATE, sample_ev, NULL, (uint64_t)(uintptr_t)s);
+  }
   for (size_t i = 0; i < s->ncomps; i++) {
     ax_component *c = s->comps[i];
     if (c->model->start) c->model->start(c);

@@ -107,7 +107,16 @@ typedef struct ax_stat_row {
 struct ax_stats {
   ax_sim *sim;
   int comp;
+  int series;   /* 1: rows go to the time series at the current time */
 };
+
+/* One sample of a statistic (sim.sample_ns). */
+typedef struct ax_series_row {
+  ax_time_t t;
+  int comp;
+  char name[48];
+  double v;
+} ax_series_row;
 
 struct ax_sim {
   ax_evq q;
@@ -125,6 +134,9 @@ struct ax_sim {
   size_t ehcap;
   ax_stat_row *stats;
   size_t nstats, capstats;
+  ax_time_t sample_ps;    /* time-series interval (0 = off) */
+  ax_series_row *series;
+  size_t nseries, capseries;
   int failed;
   char err[AX_ERR_MAX];
   void **plugins;         /* dlopen handles */
@@ -177,6 +189,8 @@ int ax_sim_init_components(ax_sim *s, char *err, size_t errlen);
 /* Start and run to the end. AX_OK when all work finished; otherwise the
  * error (deadlock, watchdog, model failure) is in s->err. */
 int ax_sim_run(ax_sim *s);
+/* Append every component's statistics at the current time to s->series. */
+void ax_sim_sample(ax_sim *s);
 /* Collect every component's statistics into s->stats. */
 void ax_sim_collect_stats(ax_sim *s);
 /* The layer row of op id (grown on demand). */

@@ -82,6 +82,49 @@ static void test_hand_checked_run(void **st) {
   ax_sim_free(s);
 }
 
+/* The same run sampled every 10 ns (sim.sample_ns): the memory's counters
+ * over time follow the hand timeline above - 4 reads accepted at t = 0
+ * (after the first sample, taken before anything starts), 4 writes at
+ * 50 ns when the last read is back - and sampling stops with the run at
+ * 100 ns: 11 samples, t = 0, 10, ..., 100 ns. */
+static void test_time_series(void **st) {
+  (void)st;
+  (void)!system("mkdir -p " DIR);
+  write_file(DIR "/t.axt", "axtrace 1\neltwise name=r elems=256 fn=relu\n");
+  char cfg[2048];
+  snprintf(cfg, sizeof cfg, "sim = { sample_ns = 10.0; };\n%s", SYS);
+  write_file(DIR "/ts.cfg", cfg);
+  ax_sim *s = load_run(DIR "/ts.cfg", NULL, 0);
+  assert_int_equal(ax_sim_run(s), AX_OK);
+  assert_int_equal(s->q.now, 100000);
+  int m = -1;
+  for (size_t i = 0; i < s->ncomps; i++)
+    if (!strcmp(s->comps[i]->name, "m")) m = (int)i;
+  int nreads = 0, nwrites = 0;
+  for (size_t i = 0; i < s->nseries; i++) {
+    const ax_series_row *r = &s->series[i];
+    if (r->comp != m) continue;
+    if (!strcmp(r->name, "reads")) {
+      assert_int_equal(r->t, (ax_time_t)nreads * 10000);
+      assert_true(r->v == (r->t == 0 ? 0 : 4));
+      nreads++;
+    }
+    if (!strcmp(r->name, "writes")) {
+      assert_int_equal(r->t, (ax_time_t)nwrites * 10000);
+      assert_true(r->v == (r->t < 50000 ? 0 : 4));
+      nwrites++;
+    }
+  }
+  assert_int_equal(nreads, 11);
+  assert_int_equal(nwrites, 11);
+  /* the result file has the table */
+  ax_sim_collect_stats(s);
+  char err[AX_ERR_MAX];
+  assert_int_equal(ax_sim_write(s, DIR "/ts.h5", 0, err, sizeof err), AX_OK);
+  ax_sim_free(s);
+  assert_int_equal(system("h5ls " DIR "/ts.h5/timeseries > /dev/null"), 0);
+}
+
 /* Same config and seed: byte-identical result files (wall time fixed). */
 static void test_determinism(void **st) {
   (void)st;
@@ -176,7 +219,8 @@ static void test_no_partial_output(void **st) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_hand_checked_run), cmocka_unit_test(test_determinism),
+      cmocka_unit_test(test_hand_checked_run), cmocka_unit_test(test_time_series),
+      cmocka_unit_test(test_determinism),
       cmocka_unit_test(test_deadlock), cmocka_unit_test(test_watchdog),
       cmocka_unit_test(test_no_partial_output),
   };
