@@ -68,6 +68,7 @@ typedef struct trans {         /* a transaction waiting to become a command */
 
 typedef struct tqueue {
   trans *e;
+  int *qi;                     /* e[i].qi again, packed: the scan for a movable one reads only this */
   int n, cap;
 } tqueue;
 
@@ -139,6 +140,7 @@ struct ax_dram_ctrl {
   int ncmd;                    /* commands in all command queues */
   int ref_lo, ref_hi;          /* queues a pending refresh holds back: [lo, hi) */
   tqueue rq, wq;
+  uint8_t *qfull;              /* per command queue: holds cmd_queue_size commands */
   int *tw[2];                  /* per command queue: transactions for it in rq [0] / wq [1] */
   int mov[2];                  /* transactions in rq / wq whose command queue has room */
   int write_draining, sched_idle;
@@ -324,6 +326,10 @@ ax_dram_ctrl *ax_dram_ctrl_new(const ax_dram_cfg *cfg, const ax_dram_timing *t, 
   c->rq.cap = c->wq.cap = tq;
   c->rq.e = malloc((size_t)tq * sizeof(trans));
   c->wq.e = malloc((size_t)tq * sizeof(trans));
+  c->rq.qi = malloc((size_t)tq * sizeof(int));
+  c->wq.qi = malloc((size_t)tq * sizeof(int));
+  c->qfull = calloc((size_t)c->nq, 1);
+  if (!c->rq.qi || !c->wq.qi || !c->qfull) { ax_dram_ctrl_free(c); return NULL; }
   c->tw[0] = calloc((size_t)c->nq, sizeof(int));
   c->tw[1] = calloc((size_t)c->nq, sizeof(int));
   if (!c->tw[0] || !c->tw[1]) { ax_dram_ctrl_free(c); return NULL; }
@@ -356,7 +362,7 @@ void ax_dram_ctrl_free(ax_dram_ctrl *c) {
     for (int i = 0; i < c->nq; i++) free(c->q[i].e);
   free(c->q); free(c->lb); free(c->plan); free(c->np); free(c->stale); free(c->cand); free(c->far); free(c->wheel); free(c->win); free(c->bank); free(c->bg); free(c->rank);
   free(c->open_banks); free(c->active_since); free(c->st.rank_active_cycles);
-  free(c->rq.e); free(c->wq.e); free(c->pool); free(c->tw[0]); free(c->tw[1]);
+  free(c->rq.e); free(c->wq.e); free(c->rq.qi); free(c->wq.qi); free(c->qfull); free(c->pool); free(c->tw[0]); free(c->tw[1]);
   free(c->rd.key); free(c->rd.val); free(c->wr.key); free(c->wr.val);
   free(c->fast.e); free(c->slow.e);
   free(c);
@@ -727,6 +733,7 @@ static int issue_from_queues(ax_dram_ctrl *c, int first_col) {
       if (is_col) { /* the command leaves its queue */
         memmove(&q->e[i], &q->e[i + 1], (size_t)(q->n - i - 1) * sizeof *q->e);
         if (q->n-- == c->cfg->cmd_queue_size) { /* room again: its waiting transactions can move */
+          c->qfull[qi] = 0;
           c->mov[0] += c->tw[0][qi];
           c->mov[1] += c->tw[1][qi];
         }
@@ -838,15 +845,18 @@ static void schedule_transaction(ax_dram_ctrl *c) {
     c->write_draining = c->wq.n;
   tqueue *tq = cfg->unified_queue ? &c->rq : c->write_draining > 0 ? &c->wq : &c->rq;
   int tqi = tq == &c->wq;
-  for (int i = 0; i < tq->n && c->mov[tqi]; i++) { /* mov == 0: every queue they need is full */
+  if (c->mov[tqi]) { /* mov == 0: every queue they need is full */
+    int i = 0;
+    while (i < tq->n && c->qfull[tq->qi[i]]) i++; /* the oldest whose queue has room (mov says one has) */
+    if (i == tq->n) { c->sched_idle = 1; return; }
     trans *t = &tq->e[i];
     cmdq *q = &c->q[t->qi];
-    if (q->n >= cfg->cmd_queue_size) continue;
     ax_dram_addr a = t->a;
     if (t->is_write && !cfg->unified_queue) {
       if (amap_get(&c->rd, t->addr) >= 0) { /* a read of it is pending: stop draining */
         c->write_draining = 0;
-        break;
+        c->sched_idle = 1;
+        return;
       }
       c->write_draining--;
     }
@@ -860,10 +870,12 @@ static void schedule_transaction(ax_dram_ctrl *c) {
     c->tw[tqi][t->qi]--;
     c->mov[tqi]--;
     if (q->n == cfg->cmd_queue_size) { /* full now */
+      c->qfull[t->qi] = 1;
       c->mov[0] -= c->tw[0][t->qi];
       c->mov[1] -= c->tw[1][t->qi];
     }
     memmove(&tq->e[i], &tq->e[i + 1], (size_t)(tq->n - i - 1) * sizeof *tq->e);
+    memmove(&tq->qi[i], &tq->qi[i + 1], (size_t)(tq->n - i - 1) * sizeof *tq->qi);
     tq->n--;
     return;
   }
@@ -895,6 +907,7 @@ void ax_dram_ctrl_add(ax_dram_ctrl *c, uint64_t addr, int is_write, uint64_t tag
       tqueue *tq = c->cfg->unified_queue ? &c->rq : &c->wq;
       ax_dram_addr a = ax_dram_map(c->cfg, addr);
       int qi = queue_of(c, a.ra, a.bg, a.ba), tqi = tq == &c->wq;
+      tq->qi[tq->n] = qi;
       tq->e[tq->n++] = (trans){addr, 1, qi, a};
       c->tw[tqi][qi]++;
       if (c->q[qi].n < c->cfg->cmd_queue_size) c->mov[tqi]++;
@@ -922,6 +935,7 @@ void ax_dram_ctrl_add(ax_dram_ctrl *c, uint64_t addr, int is_write, uint64_t tag
   *head = i;
   ax_dram_addr a = ax_dram_map(c->cfg, addr);
   int qi = queue_of(c, a.ra, a.bg, a.ba);
+  c->rq.qi[c->rq.n] = qi;
   c->rq.e[c->rq.n++] = (trans){addr, 0, qi, a};
   c->tw[0][qi]++;
   if (c->q[qi].n < c->cfg->cmd_queue_size) c->mov[0]++;
