@@ -13,6 +13,7 @@ AX_PACKAGES=(
   libinih-dev zlib1g-dev  # DRAMsim3 .ini files, gzip traces
   libopenmpi-dev openmpi-bin  # sweeps across machines
   python3 python3-h5py python3-numpy python3-pandas python3-matplotlib  # analysis/
+  python3-onnx          # workloads/onnx: ONNX models as traces
   python3-sklearn       # workloads/digits: retraining the fault-campaign models (tests use the committed export)
 )
 
