@@ -19,6 +19,7 @@ static const struct {
   /* 64 data + 8 SECDED check bits: one beat of a DDR4 ECC DIMM (JESD79-4B
    * x8 devices, 8 data devices + 1 ECC device on a 72-bit bus) */
   {"dram_weight", 72},
+  {"npu_acc", 32},
 };
 
 const char *ax_saf_site_name(ax_saf_site s)

@@ -75,6 +75,8 @@ typedef enum ax_saf_site {
   AX_SAF_CTRL_FOLD,      /* 16-bit fold counter of the sequencer (one word) */
   AX_SAF_DRAM_WEIGHT,    /* not in the array: a 72-bit ECC word of the weight memory in
                           * DRAM (the campaign handles it; ax_saf_apply ignores it) */
+  AX_SAF_NPU_ACC,        /* not in the array: a 32-bit accumulator of the NPU's MAC
+                          * engine (sim/faults/npu_func.h; ax_saf_apply ignores it) */
   AX_SAF_NSITES
 } ax_saf_site;
 /* The sites inside the array (ax_saf_apply / ax_saf_ref_run model them). */

@@ -11,6 +11,7 @@
 
 #include "qnet.h"
 #include "sa_func.h"
+#include "npu_func.h"
 #include "tinylm.h"
 
 typedef enum ax_fmodel { AX_FM_FLIP = 0, AX_FM_MBU, AX_FM_SA0, AX_FM_SA1 } ax_fmodel;
@@ -99,6 +100,10 @@ typedef struct ax_campaign {
   uint64_t *dram_wstart;        /* per layer / tinylm GEMM: first word (UINT64_MAX: none) */
   double dram_fit_per_mbit;
   int bf16;                     /* array.datatype = "bf16" (tinylm, dram_weight only) */
+  /* npu = { macs; block; }: the layers run on the NPU's MAC engine instead
+   * of the array (structures: npu_acc, dram_weight) */
+  int npu;
+  ax_npu_arch npu_arch;
 } ax_campaign;
 
 /* Names. */
@@ -115,6 +120,8 @@ const char *ax_campaign_model_name(const ax_campaign *c);
 const char *ax_campaign_layer_name(const ax_campaign *c, int layer);
 /* Dimensions (m, n, k) of the GEMM of timeline layer index layer. */
 void ax_campaign_layer_dims(const ax_campaign *c, int layer, uint32_t *m, uint32_t *n, uint32_t *k);
+/* The NPU MAC engine's geometry for a layer (c->npu set). */
+void ax_campaign_npu_geom(const ax_campaign *c, int layer, ax_npuf_geom *g);
 /* Free a campaign. */
 void ax_campaign_free(ax_campaign *c);
 /* Words of a structure (SRAM size / word size, or PEs). */

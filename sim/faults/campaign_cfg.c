@@ -27,7 +27,9 @@ static const char *keys[] = {
     "name",          "model",          "data",       "images",      "array",
     "structures",    "fault_model",    "mbu_bits",   "injections",  "margin",
     "confidence",    "seed",           "fit_per_mbit", "fit_target", "fit_of",
-    "hardened_factor", "protection",   "ber",        "dram",        "dram_fit_per_mbit"};
+    "hardened_factor", "protection",   "ber",        "dram",        "dram_fit_per_mbit",
+    "npu"};
+static const char *npu_keys[] = {"macs_per_cycle", "block_w", "block_h", "block_d"};
 #define NKEYS (sizeof keys / sizeof *keys)
 static const char *array_keys[] = {"rows", "cols", "dataflow", "ifmap_sram_kb", "filter_sram_kb",
                                    "ofmap_sram_kb", "datatype"};
@@ -184,13 +186,36 @@ static int parse(pc *x)
     if (get_int(x, ar, kb[i], 1, 1 << 20, kbdef[i], &v)) return AX_EINVAL;
     c->sram_bytes[i] = (uint64_t)v * 1024;
   }
+  /* the NPU's MAC engine instead of the array: models/npu's parameters
+   * and defaults (Ethos-U55-128, OFM block 8 x 8 x 16) */
+  config_setting_t *np = config_setting_get_member(root, "npu");
+  if (np) {
+    if (config_setting_type(np) != CONFIG_TYPE_GROUP)
+      return fail(x, np, "expected a group { macs_per_cycle; block_w; block_h; block_d; }");
+    if (check_keys(x, np, npu_keys, 4)) return AX_EINVAL;
+    long long m, bw, bh, bd;
+    if (get_int(x, np, "macs_per_cycle", 32, 256, 128, &m) || get_int(x, np, "block_w", 1, 64, 8, &bw) ||
+        get_int(x, np, "block_h", 1, 32, 8, &bh) || get_int(x, np, "block_d", 4, 128, 16, &bd))
+      return AX_EINVAL;
+    char e2[512];
+    if (ax_npu_arch_init(&c->npu_arch, (uint32_t)m, (uint32_t)bw, (uint32_t)bh, (uint32_t)bd, 8, e2,
+                         sizeof e2))
+      return fail(x, np, "%s", e2);
+    c->npu = 1;
+  }
   /* structures */
   for (int i = 0; i < AX_SAF_NSITES; i++) site_names[i] = ax_saf_site_name((ax_saf_site)i);
   config_setting_t *st = config_setting_get_member(root, "structures");
   if (!st || (config_setting_type(st) == CONFIG_TYPE_STRING &&
               strcmp(config_setting_get_string(st), "all") == 0)) {
-    c->nsites = AX_SAF_NSITES;
-    for (int i = 0; i < AX_SAF_NSITES; i++) c->sites[i] = (ax_saf_site)i;
+    /* everything of the unit the layers run on, and the weight memory */
+    c->nsites = 0;
+    if (c->npu) {
+      c->sites[c->nsites++] = AX_SAF_NPU_ACC;
+      c->sites[c->nsites++] = AX_SAF_DRAM_WEIGHT;
+    } else {
+      for (int i = 0; i <= AX_SAF_DRAM_WEIGHT; i++) c->sites[c->nsites++] = (ax_saf_site)i;
+    }
   } else if (config_setting_is_array(st) || config_setting_is_list(st)) {
     c->nsites = 0;
     for (int i = 0; i < config_setting_length(st); i++) {
@@ -201,11 +226,16 @@ static int parse(pc *x)
       if (k < 0) {
         const char *sg = ax_suggest(n, site_names, AX_SAF_NSITES);
         return fail(x, st, "unknown structure '%s'%s%s%s (known: ifmap_sram, filter_sram, "
-                    "ofmap_sram, pe_ifmap, pe_weight, pe_acc, ctrl_fold, dram_weight)", n, sg ? ", did you mean '" : "",
+                    "ofmap_sram, pe_ifmap, pe_weight, pe_acc, ctrl_fold, dram_weight, npu_acc)", n, sg ? ", did you mean '" : "",
                     sg ? sg : "", sg ? "'?" : "");
       }
       for (int j = 0; j < c->nsites; j++)
         if (c->sites[j] == (ax_saf_site)k) return fail(x, st, "structure '%s' listed twice", n);
+      if (c->npu && k != AX_SAF_NPU_ACC && k != AX_SAF_DRAM_WEIGHT)
+        return fail(x, st, "structure '%s' is in the systolic array; with 'npu' the structures are "
+                    "npu_acc and dram_weight", n);
+      if (!c->npu && k == AX_SAF_NPU_ACC)
+        return fail(x, st, "structure 'npu_acc' needs an 'npu' group (the layers run on the array)");
       c->sites[c->nsites++] = (ax_saf_site)k;
     }
     if (!c->nsites) return fail(x, st, "no structures");
@@ -338,10 +368,29 @@ static void timeline(ax_campaign *c)
     ax_fi_layer *e = &c->tl[c->ntl++];
     e->layer = (int)i;
     e->start = t;
-    e->cycles = ax_saf_cycles(&c->arr, &g);
+    if (c->npu) {
+      ax_npuf_geom ng;
+      ax_campaign_npu_geom(c, (int)i, &ng);
+      e->cycles = ng.cycles;
+    } else {
+      e->cycles = ax_saf_cycles(&c->arr, &g);
+    }
     t += e->cycles;
   }
   c->total_cycles = t;
+}
+
+void ax_campaign_npu_geom(const ax_campaign *c, int layer, ax_npuf_geom *g)
+{
+  uint32_t m, n, k;
+  ax_campaign_layer_dims(c, layer, &m, &n, &k);
+  if (!c->is_lm && c->net.l[layer].kind == AX_QL_CONV) {
+    const ax_qlayer *L = &c->net.l[layer];
+    ax_npuf_geom_of(&c->npu_arch, L->out_h, L->out_w, L->out_c, k, g);
+  } else {
+    /* fc / transformer GEMMs: the M rows as one OFM row */
+    ax_npuf_geom_of(&c->npu_arch, 1, m, n, k, g);
+  }
 }
 
 const char *ax_campaign_model_name(const ax_campaign *c)

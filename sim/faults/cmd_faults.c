@@ -101,11 +101,19 @@ int ax_cmd_faults(int argc, char **argv)
   }
   snprintf(parts, sizeof parts, "%s.parts", out);
   uint64_t total = ax_campaign_total(&c);
-  if (!quiet)
-    printf("campaign %s: %s on %ux%u %s, %d structures x %llu injections (%s), %u images, "
+  if (!quiet) {
+    char unit[64];
+    if (c.npu)
+      snprintf(unit, sizeof unit, "the NPU (%u MACs/cycle, blocks %ux%ux%u)", c.npu_arch.macs,
+               c.npu_arch.blk_w, c.npu_arch.blk_h, c.npu_arch.blk_d);
+    else
+      snprintf(unit, sizeof unit, "%ux%u %s%s", c.arr.rows, c.arr.cols,
+               ax_sa_dataflow_name(c.arr.df), c.bf16 ? " bf16" : "");
+    printf("campaign %s: %s on %s, %d structures x %llu injections (%s), %u images, "
            "clean accuracy %.4f\n",
-           c.name, ax_campaign_model_name(&c), c.arr.rows, c.arr.cols, ax_sa_dataflow_name(c.arr.df), c.nsites,
-           (unsigned long long)c.per_site, ax_fmodel_name(c.fmodel), c.images, c.clean_accuracy);
+           c.name, ax_campaign_model_name(&c), unit, c.nsites, (unsigned long long)c.per_site,
+           ax_fmodel_name(c.fmodel), c.images, c.clean_accuracy);
+  }
   fflush(stdout);
   ax_fi_row *rows = NULL;
   double ips = 0;

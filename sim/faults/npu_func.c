@@ -74,7 +74,7 @@ size_t ax_npuf_apply(const ax_npuf_geom *g, const ax_saf_gemm *gm, const ax_saf_
                      int32_t *z)
 {
   uint32_t naccs = g->uw * g->uh * g->ud;
-  if (f->site != AX_SAF_PE_ACC || f->word >= naccs || !f->mask) return 0;
+  if (f->site != AX_SAF_NPU_ACC || f->word >= naccs || !f->mask) return 0;
   if (f->cycle < 0 || (uint64_t)f->cycle >= g->cycles) return 0;
   uint32_t m, n;
   size_t changed = 0;
@@ -122,7 +122,7 @@ void ax_npuf_ref_run(const ax_npuf_geom *g, const ax_saf_gemm *gm, const ax_saf_
   memset(z, 0, sizeof *z * (size_t)gm->m * gm->n);
   for (uint64_t u = 0; u < g->cycles; u++) {
     /* the fault changes S_u before anything reads it */
-    if (f && f->site == AX_SAF_PE_ACC && f->word < naccs && (int64_t)u >= f->cycle) {
+    if (f && f->site == AX_SAF_NPU_ACC && f->word < naccs && (int64_t)u >= f->cycle) {
       if (f->stuck) acc[f->word] = force(f, acc[f->word]);
       else if ((int64_t)u == f->cycle) acc[f->word] ^= f->mask;
     }

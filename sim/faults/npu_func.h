@@ -48,7 +48,7 @@ void ax_npuf_geom_of(const ax_npu_arch *a, uint32_t oh, uint32_t ow, uint32_t oc
 uint32_t ax_npuf_accs(const ax_npu_arch *a);
 /* Output (m, n) accumulator acc holds in micro-block i; 0 if none (edge). */
 int ax_npuf_output(const ax_npuf_geom *g, uint64_t i, uint32_t acc, uint32_t *m, uint32_t *n);
-/* A fault in accumulator f->word (site AX_SAF_PE_ACC) applied to Z, the
+/* A fault in accumulator f->word (site AX_SAF_NPU_ACC) applied to Z, the
  * fault-free outputs: closed form from the schedule. Returns how many
  * outputs changed. */
 size_t ax_npuf_apply(const ax_npuf_geom *g, const ax_saf_gemm *gm, const ax_saf_fault *f,

@@ -511,7 +511,12 @@ static void gemm(run *r, const int8_t *a, const int8_t *b, int32_t *z)
     memcpy(r->rec->b[j], b, nb);
     memcpy(r->rec->z[j], z, sizeof *z * nz);
   }
-  if (fx && (fx->gemm < 0 || (uint32_t)fx->gemm == j)) {
+  if (fx && fx->npu && (fx->gemm < 0 || (uint32_t)fx->gemm == j)) {
+    ax_npuf_geom ng;
+    ax_npuf_geom_of(fx->npu, 1, e->m, e->n, e->k, &ng);
+    if (fx->slow) ax_npuf_ref_run(&ng, &g, &fx->f, z);
+    else ax_npuf_apply(&ng, &g, &fx->f, z);
+  } else if (fx && (fx->gemm < 0 || (uint32_t)fx->gemm == j)) {
     if (fx->slow) r->hang |= ax_saf_ref_run(fx->arr, &g, &fx->f, z);
     else r->hang |= ax_saf_apply(fx->arr, &g, &fx->f, z, NULL, 0) == AX_SAF_HANG;
   }

@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "npu_func.h"
 #include "sa_func.h"
 
 /* A requantization (mult / 2^shift) or the softmax scale. */
@@ -88,6 +89,8 @@ typedef struct ax_tlm_fault {
   const uint16_t *b16;  /* bf16 mode: GEMM b16_gemm multiplies by these bf16 weights
                          * (a corrupted copy) instead of its own */
   int b16_gemm;
+  const ax_npu_arch *npu; /* the GEMMs run on the NPU's MAC engine (npu_func.h): the
+                           * fault is in its accumulators */
 } ax_tlm_fault;
 
 /* Read a .axlm model; "file:line: what, expected ..." on failure. */

@@ -165,6 +165,15 @@ static void test_errors(void **st)
   bad_cfg(b, "bad.cfg:2: setting 'array': with array.datatype = \"bf16\" only structures = [\"dram_weight\"]");
   snprintf(b, sizeof b, "%sarray = { rows = 2; datatype = \"bf16\"; };\nstructures = [\"dram_weight\"];\n", m);
   bad_cfg(b, "setting 'array.datatype': bf16 is modelled for the transformer (.axlm), not");
+  /* the NPU's MAC engine */
+  snprintf(b, sizeof b, "%sarray = { rows = 2; };\nnpu = { macs_per_cycle = 100; };\n", m);
+  bad_cfg(b, "bad.cfg:3: setting 'npu': macs_per_cycle: expected 32, 64, 128 or 256");
+  snprintf(b, sizeof b, "%sarray = { rows = 2; };\nnpu = { macs_per_cycle = 128; block_w = 3; };\n", m);
+  bad_cfg(b, "each must be a multiple of the 128-MAC micro-block 2x1x8");
+  snprintf(b, sizeof b, "%sarray = { rows = 2; };\nnpu = { };\nstructures = [\"pe_acc\"];\n", m);
+  bad_cfg(b, "bad.cfg:4: setting 'structures': structure 'pe_acc' is in the systolic array");
+  snprintf(b, sizeof b, "%sarray = { rows = 2; };\nstructures = [\"npu_acc\"];\n", m);
+  bad_cfg(b, "bad.cfg:3: setting 'structures': structure 'npu_acc' needs an 'npu' group");
 }
 
 /* Leveugle sizing in a campaign: population = bits x cycles x images */
