@@ -416,11 +416,17 @@ static inline void lb_set(ax_dram_ctrl *c, int qi, uint64_t v) {
   }
 }
 
+static void plan_build(ax_dram_ctrl *c, int qi);
+static inline uint64_t plan_ready(ax_dram_ctrl *c, int qi);
+
 /* Queue qi's contents or one of its banks changed: rebuild its plan and
- * look at it again. */
+ * set its lower bound to the cycle its first command is ready (the cycle
+ * only grows with later commands, so it stays a lower bound); the queue is
+ * a candidate again at once only if something is ready now, so an issue
+ * does not force a look at the next cycle. */
 static inline void queue_touch(ax_dram_ctrl *c, int qi) {
-  c->stale[qi] = 1;
-  lb_set(c, qi, 0);
+  plan_build(c, qi);
+  lb_set(c, qi, plan_ready(c, qi));
 }
 
 /* Queues of `far` that came due go to cand, those now within the wheel's
@@ -673,6 +679,17 @@ static void plan_build(ax_dram_ctrl *c, int qi) {
   }
   c->np[qi] = np;
   c->stale[qi] = 0;
+}
+
+/* The earliest cycle a command of queue qi's plan may issue (NEVER: none). */
+static inline uint64_t plan_ready(ax_dram_ctrl *c, int qi) {
+  const pitem *pl = &c->plan[(size_t)qi * (size_t)c->cfg->cmd_queue_size];
+  uint64_t lb = NEVER;
+  for (int k = 0, np = c->np[qi]; k < np; k++) {
+    uint64_t t = ready_at_p(c, pl[k].need, &pl[k]);
+    if (t < lb) lb = t;
+  }
+  return lb;
 }
 
 /* The first command of queue q that may issue now (FR-FCFS with DRAMsim3's
