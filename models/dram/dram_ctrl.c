@@ -652,6 +652,36 @@ static void plan_build(ax_dram_ctrl *c, int qi) {
   cmdq *q = &c->q[qi];
   pitem *pl = &c->plan[(size_t)qi * (size_t)c->cfg->cmd_queue_size];
   int np = 0;
+  if (c->cfg->queue_structure != AX_DRAM_QUEUE_PER_RANK && q->n) {
+    /* one bank per queue: the same choices as the loop below, in one pass
+     * (an entry after the first is never the bank's PRE: the first is older) */
+    const qent *e0 = &q->e[0];
+    const bank_st *b = &c->bank[e0->bi];
+    if (b->open_row < 0) {
+      pl[np++] = (pitem){.need = AX_DRAM_ACT, .idx = 0, .bi = e0->bi, .gi = e0->gi, .ra = e0->ra};
+    } else {
+      int hit = 0;
+      for (int i = 0; i < q->n && !hit; i++) hit = q->e[i].row == b->open_row;
+      if (e0->row != b->open_row && !(hit && b->hits < 4))
+        pl[np++] = (pitem){.need = AX_DRAM_PRE, .idx = 0, .bi = e0->bi, .gi = e0->gi, .ra = e0->ra};
+      unsigned seen = 0; /* bit per command already planned */
+      for (int i = 0; i < q->n && hit; i++) {
+        const qent *e = &q->e[i];
+        if (e->row != b->open_row || (seen >> e->cmd & 1u)) continue;
+        if (e->cmd == AX_DRAM_WR || e->cmd == AX_DRAM_WRA) {
+          int dep = 0; /* a write waits for an older read of the same column */
+          for (int j = 0; j < i && !dep; j++)
+            dep = (q->e[j].cmd == AX_DRAM_RD || q->e[j].cmd == AX_DRAM_RDA) && q->e[j].row == e->row && q->e[j].col == e->col;
+          if (dep) continue;
+        }
+        seen |= 1u << e->cmd;
+        pl[np++] = (pitem){.need = e->cmd, .idx = (uint16_t)i, .bi = e->bi, .gi = e->gi, .ra = e->ra};
+      }
+    }
+    c->np[qi] = np;
+    c->stale[qi] = 0;
+    return;
+  }
   for (int i = 0; i < q->n; i++) {
     qent *e = &q->e[i];
     bank_st *b = &c->bank[e->bi];
