@@ -70,6 +70,7 @@ typedef struct tqueue {
   trans *e;
   int *qi;                     /* e[i].qi again, packed: the scan for a movable one reads only this */
   int n, cap;
+  int skip;                    /* e[0 .. skip) wait for full command queues (0 again when one frees) */
 } tqueue;
 
 typedef struct done_ent {
@@ -781,6 +782,7 @@ static int issue_from_queues(ax_dram_ctrl *c, int first_col) {
         memmove(&q->e[i], &q->e[i + 1], (size_t)(q->n - i - 1) * sizeof *q->e);
         if (q->n-- == c->cfg->cmd_queue_size) { /* room again: its waiting transactions can move */
           c->qfull[qi] = 0;
+          c->rq.skip = c->wq.skip = 0;
           c->mov[0] += c->tw[0][qi];
           c->mov[1] += c->tw[1][qi];
         }
@@ -893,9 +895,10 @@ static void schedule_transaction(ax_dram_ctrl *c) {
   tqueue *tq = cfg->unified_queue ? &c->rq : c->write_draining > 0 ? &c->wq : &c->rq;
   int tqi = tq == &c->wq;
   if (c->mov[tqi]) { /* mov == 0: every queue they need is full */
-    int i = 0;
+    int i = tq->skip;
     while (i < tq->n && c->qfull[tq->qi[i]]) i++; /* the oldest whose queue has room (mov says one has) */
     if (i == tq->n) { c->sched_idle = 1; return; }
+    tq->skip = i;
     trans *t = &tq->e[i];
     cmdq *q = &c->q[t->qi];
     ax_dram_addr a = t->a;
