@@ -20,6 +20,7 @@ static const struct {
    * x8 devices, 8 data devices + 1 ECC device on a 72-bit bus) */
   {"dram_weight", 72},
   {"npu_acc", 32},
+  {"pim_acc", 32},
 };
 
 const char *ax_saf_site_name(ax_saf_site s)

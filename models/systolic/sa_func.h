@@ -77,6 +77,8 @@ typedef enum ax_saf_site {
                           * DRAM (the campaign handles it; ax_saf_apply ignores it) */
   AX_SAF_NPU_ACC,        /* not in the array: a 32-bit accumulator of the NPU's MAC
                           * engine (sim/faults/npu_func.h; ax_saf_apply ignores it) */
+  AX_SAF_PIM_ACC,        /* not in the array: a 32-bit partial-sum register of a PIM
+                          * bank's MAC unit (sim/faults/pim_func.h; ignored here) */
   AX_SAF_NSITES
 } ax_saf_site;
 /* The sites inside the array (ax_saf_apply / ax_saf_ref_run model them). */

@@ -12,6 +12,7 @@
 #include "qnet.h"
 #include "sa_func.h"
 #include "npu_func.h"
+#include "pim_func.h"
 #include "tinylm.h"
 
 typedef enum ax_fmodel { AX_FM_FLIP = 0, AX_FM_MBU, AX_FM_SA0, AX_FM_SA1 } ax_fmodel;
@@ -104,6 +105,10 @@ typedef struct ax_campaign {
    * of the array (structures: npu_acc, dram_weight) */
   int npu;
   ax_npu_arch npu_arch;
+  /* pim = { channels; banks; accs; row_bytes; col_bytes; }: the layers run
+   * as GEMVs in the PIM banks (structures: pim_acc, dram_weight) */
+  int pim;
+  ax_pimf_cfg pim_cfg;
 } ax_campaign;
 
 /* Names. */
@@ -122,6 +127,13 @@ const char *ax_campaign_layer_name(const ax_campaign *c, int layer);
 void ax_campaign_layer_dims(const ax_campaign *c, int layer, uint32_t *m, uint32_t *n, uint32_t *k);
 /* The NPU MAC engine's geometry for a layer (c->npu set). */
 void ax_campaign_npu_geom(const ax_campaign *c, int layer, ax_npuf_geom *g);
+/* Cycles (NPU, array) or command steps (PIM) of a layer on the campaign's unit. */
+uint64_t ax_campaign_layer_cycles(const ax_campaign *c, int layer);
+/* A fault in layer `layer` of the campaign's unit applied to Z (the
+ * fault-free outputs of gemm g): ax_saf_apply's answer (touched: NULL
+ * unless the unit is the array). */
+size_t ax_campaign_unit_apply(const ax_campaign *c, int layer, const ax_saf_gemm *g,
+                              const ax_saf_fault *f, int32_t *z, uint32_t *touched, size_t tcap);
 /* Free a campaign. */
 void ax_campaign_free(ax_campaign *c);
 /* Words of a structure (SRAM size / word size, or PEs). */

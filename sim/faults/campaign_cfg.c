@@ -28,8 +28,9 @@ static const char *keys[] = {
     "structures",    "fault_model",    "mbu_bits",   "injections",  "margin",
     "confidence",    "seed",           "fit_per_mbit", "fit_target", "fit_of",
     "hardened_factor", "protection",   "ber",        "dram",        "dram_fit_per_mbit",
-    "npu"};
+    "npu", "pim"};
 static const char *npu_keys[] = {"macs_per_cycle", "block_w", "block_h", "block_d"};
+static const char *pim_keys[] = {"channels", "banks", "accs", "row_bytes", "col_bytes"};
 #define NKEYS (sizeof keys / sizeof *keys)
 static const char *array_keys[] = {"rows", "cols", "dataflow", "ifmap_sram_kb", "filter_sram_kb",
                                    "ofmap_sram_kb", "datatype"};
@@ -161,6 +162,8 @@ static int parse(pc *x)
   c->images = (uint32_t)v;
   /* array */
   config_setting_t *ar = config_setting_get_member(root, "array");
+  if (!ar) /* all defaults: an empty group */
+    ar = config_setting_add(root, "array", CONFIG_TYPE_GROUP);
   if (!ar || config_setting_type(ar) != CONFIG_TYPE_GROUP)
     return fail(x, ar ? ar : root, "'array' must be a group { rows; cols; dataflow; ... }");
   if (check_keys(x, ar, array_keys, sizeof array_keys / sizeof *array_keys)) return AX_EINVAL;
@@ -203,6 +206,25 @@ static int parse(pc *x)
       return fail(x, np, "%s", e2);
     c->npu = 1;
   }
+  /* PIM banks: models/pim's parameters and defaults (8 channels of 16
+   * banks, 16 partial-sum registers each, 2 KB pages, 32 B per MAC_AB) */
+  config_setting_t *pp = config_setting_get_member(root, "pim");
+  if (pp) {
+    if (np) return fail(x, pp, "give either 'npu' or 'pim', not both");
+    if (config_setting_type(pp) != CONFIG_TYPE_GROUP)
+      return fail(x, pp, "expected a group { channels; banks; accs; row_bytes; col_bytes; }");
+    if (check_keys(x, pp, pim_keys, 5)) return AX_EINVAL;
+    long long v5[5];
+    static const long long lo[5] = {1, 1, 1, 32, 1}, hi[5] = {4096, 64, 1 << 20, 1 << 20, 4096},
+                           def[5] = {8, 16, 16, 2048, 32};
+    for (int i = 0; i < 5; i++)
+      if (get_int(x, pp, pim_keys[i], lo[i], hi[i], def[i], &v5[i])) return AX_EINVAL;
+    if (v5[4] > v5[3])
+      return fail(x, pp, "col_bytes = %lld is larger than row_bytes = %lld", v5[4], v5[3]);
+    c->pim_cfg = (ax_pimf_cfg){(uint32_t)v5[0], (uint32_t)v5[1], (uint32_t)v5[2], (uint32_t)v5[3],
+                               (uint32_t)v5[4]};
+    c->pim = 1;
+  }
   /* structures */
   for (int i = 0; i < AX_SAF_NSITES; i++) site_names[i] = ax_saf_site_name((ax_saf_site)i);
   config_setting_t *st = config_setting_get_member(root, "structures");
@@ -210,8 +232,8 @@ static int parse(pc *x)
               strcmp(config_setting_get_string(st), "all") == 0)) {
     /* everything of the unit the layers run on, and the weight memory */
     c->nsites = 0;
-    if (c->npu) {
-      c->sites[c->nsites++] = AX_SAF_NPU_ACC;
+    if (c->npu || c->pim) {
+      c->sites[c->nsites++] = c->npu ? AX_SAF_NPU_ACC : AX_SAF_PIM_ACC;
       c->sites[c->nsites++] = AX_SAF_DRAM_WEIGHT;
     } else {
       for (int i = 0; i <= AX_SAF_DRAM_WEIGHT; i++) c->sites[c->nsites++] = (ax_saf_site)i;
@@ -226,16 +248,21 @@ static int parse(pc *x)
       if (k < 0) {
         const char *sg = ax_suggest(n, site_names, AX_SAF_NSITES);
         return fail(x, st, "unknown structure '%s'%s%s%s (known: ifmap_sram, filter_sram, "
-                    "ofmap_sram, pe_ifmap, pe_weight, pe_acc, ctrl_fold, dram_weight, npu_acc)", n, sg ? ", did you mean '" : "",
+                    "ofmap_sram, pe_ifmap, pe_weight, pe_acc, ctrl_fold, dram_weight, npu_acc, pim_acc)", n, sg ? ", did you mean '" : "",
                     sg ? sg : "", sg ? "'?" : "");
       }
       for (int j = 0; j < c->nsites; j++)
         if (c->sites[j] == (ax_saf_site)k) return fail(x, st, "structure '%s' listed twice", n);
       if (c->npu && k != AX_SAF_NPU_ACC && k != AX_SAF_DRAM_WEIGHT)
-        return fail(x, st, "structure '%s' is in the systolic array; with 'npu' the structures are "
+        return fail(x, st, "structure '%s' is not in the NPU; with 'npu' the structures are "
                     "npu_acc and dram_weight", n);
+      if (c->pim && k != AX_SAF_PIM_ACC && k != AX_SAF_DRAM_WEIGHT)
+        return fail(x, st, "structure '%s' is not in the PIM banks; with 'pim' the structures are "
+                    "pim_acc and dram_weight", n);
       if (!c->npu && k == AX_SAF_NPU_ACC)
         return fail(x, st, "structure 'npu_acc' needs an 'npu' group (the layers run on the array)");
+      if (!c->pim && k == AX_SAF_PIM_ACC)
+        return fail(x, st, "structure 'pim_acc' needs a 'pim' group (the layers run on the array)");
       c->sites[c->nsites++] = (ax_saf_site)k;
     }
     if (!c->nsites) return fail(x, st, "no structures");
@@ -368,13 +395,7 @@ static void timeline(ax_campaign *c)
     ax_fi_layer *e = &c->tl[c->ntl++];
     e->layer = (int)i;
     e->start = t;
-    if (c->npu) {
-      ax_npuf_geom ng;
-      ax_campaign_npu_geom(c, (int)i, &ng);
-      e->cycles = ng.cycles;
-    } else {
-      e->cycles = ax_saf_cycles(&c->arr, &g);
-    }
+    e->cycles = ax_campaign_layer_cycles(c, (int)i);
     t += e->cycles;
   }
   c->total_cycles = t;
@@ -391,6 +412,39 @@ void ax_campaign_npu_geom(const ax_campaign *c, int layer, ax_npuf_geom *g)
     /* fc / transformer GEMMs: the M rows as one OFM row */
     ax_npuf_geom_of(&c->npu_arch, 1, m, n, k, g);
   }
+}
+
+uint64_t ax_campaign_layer_cycles(const ax_campaign *c, int layer)
+{
+  ax_saf_gemm g = {0};
+  ax_campaign_layer_dims(c, layer, &g.m, &g.n, &g.k);
+  if (c->npu) {
+    ax_npuf_geom ng;
+    ax_campaign_npu_geom(c, layer, &ng);
+    return ng.cycles;
+  }
+  if (c->pim) {
+    ax_pimf_geom pg;
+    ax_pimf_geom_cfg(&c->pim_cfg, g.m, g.n, g.k, &pg);
+    return pg.steps;
+  }
+  return ax_saf_cycles(&c->arr, &g);
+}
+
+size_t ax_campaign_unit_apply(const ax_campaign *c, int layer, const ax_saf_gemm *g,
+                              const ax_saf_fault *f, int32_t *z, uint32_t *touched, size_t tcap)
+{
+  if (c->npu) {
+    ax_npuf_geom ng;
+    ax_campaign_npu_geom(c, layer, &ng);
+    return ax_npuf_apply(&ng, g, f, z);
+  }
+  if (c->pim) {
+    ax_pimf_geom pg;
+    ax_pimf_geom_cfg(&c->pim_cfg, g->m, g->n, g->k, &pg);
+    return ax_pimf_apply(&pg, g, f, z);
+  }
+  return ax_saf_apply(&c->arr, g, f, z, touched, tcap);
 }
 
 const char *ax_campaign_model_name(const ax_campaign *c)

@@ -39,6 +39,8 @@ uint64_t ax_campaign_words(const ax_campaign *c, ax_saf_site s)
   case AX_SAF_CTRL_FOLD: return 1;
   case AX_SAF_DRAM_WEIGHT: return c->dram_words;
   case AX_SAF_NPU_ACC: return ax_npuf_accs(&c->npu_arch);
+  case AX_SAF_PIM_ACC:
+    return (uint64_t)c->pim_cfg.channels * c->pim_cfg.banks * c->pim_cfg.accs;
   default: return (uint64_t)c->arr.rows * c->arr.cols;
   }
 }
@@ -184,15 +186,8 @@ static ax_fout run_transient(const ax_campaign *c, ax_fi_row *row, scratch *s)
   size_t nz = (size_t)L->m * L->n;
   if (row->word >= UINT32_MAX) return AX_FO_MASKED;
   memcpy(s->z, gd->z[l], sizeof *s->z * nz);
-  size_t nt;
-  if (c->npu) {
-    ax_npuf_geom ng;
-    ax_campaign_npu_geom(c, l, &ng);
-    nt = ax_npuf_apply(&ng, &g, &f, s->z);
-    if (nt) nt = s->tcap + 1; /* no list of touched outputs: requantize all */
-  } else {
-    nt = ax_saf_apply(&c->arr, &g, &f, s->z, s->touched, s->tcap);
-  }
+  size_t nt = ax_campaign_unit_apply(c, l, &g, &f, s->z, s->touched, s->tcap);
+  if ((c->npu || c->pim) && nt) nt = s->tcap + 1; /* no list of touched outputs: requantize all */
   if (nt == AX_SAF_HANG) return AX_FO_HANG;
   if (!nt) return AX_FO_MASKED;
   for (size_t o = 0; o < nz; o++) row->changed += s->z[o] != gd->z[l][o];
@@ -236,14 +231,7 @@ static ax_fout run_stuck(const ax_campaign *c, ax_fi_row *row, scratch *s)
     else memcpy(s->z, gd->z[l], sizeof *s->z * nz);
     ax_saf_gemm g;
     gemm_of(L, cur, &g);
-    size_t nt;
-    if (c->npu) {
-      ax_npuf_geom ng;
-      ax_campaign_npu_geom(c, (int)l, &ng);
-      nt = ax_npuf_apply(&ng, &g, &f, s->z);
-    } else {
-      nt = ax_saf_apply(&c->arr, &g, &f, s->z, NULL, 0);
-    }
+    size_t nt = ax_campaign_unit_apply(c, (int)l, &g, &f, s->z, NULL, 0);
     if (nt == AX_SAF_HANG) {
       row->layer = (int32_t)l;
       return AX_FO_HANG;
@@ -278,7 +266,8 @@ static ax_fout lm_compare(const ax_campaign *c, const ax_tlm_gold *gd, int next,
 static ax_fout run_lm(const ax_campaign *c, ax_fi_row *row, scratch *s)
 {
   const ax_tlm_gold *gd = &c->lmgold[row->image];
-  ax_tlm_fault fx = {.arr = &c->arr, .ref = gd, .gemm = -1, .npu = c->npu ? &c->npu_arch : NULL};
+  ax_tlm_fault fx = {.arr = &c->arr, .ref = gd, .gemm = -1, .npu = c->npu ? &c->npu_arch : NULL,
+                     .pim = c->pim ? &c->pim_cfg : NULL};
   fx.f.site = (ax_saf_site)row->site;
   fx.f.word = (uint32_t)row->word;
   fx.f.mask = row->mask;
@@ -298,14 +287,7 @@ static ax_fout run_lm(const ax_campaign *c, ax_fi_row *row, scratch *s)
     ax_saf_gemm g = {.m = e->m, .n = e->n, .k = e->k, .ifmap = gd->a[j],
                      .ifmap_words = e->m * e->k, .w = gd->b[j]};
     memcpy(s->z, gd->z[j], sizeof *s->z * nz);
-    size_t nt;
-    if (c->npu) {
-      ax_npuf_geom ng;
-      ax_campaign_npu_geom(c, j, &ng);
-      nt = ax_npuf_apply(&ng, &g, &fx.f, s->z);
-    } else {
-      nt = ax_saf_apply(&c->arr, &g, &fx.f, s->z, NULL, 0);
-    }
+    size_t nt = ax_campaign_unit_apply(c, j, &g, &fx.f, s->z, NULL, 0);
     if (nt == AX_SAF_HANG) return AX_FO_HANG;
     if (!nt) return AX_FO_MASKED;
     for (size_t o = 0; o < nz; o++) row->changed += s->z[o] != gd->z[j][o];

@@ -339,7 +339,7 @@ int ax_fi_write_h5(const ax_campaign *c, const ax_fi_row *rows, uint64_t n, cons
   bad |= ax_h5_attr_i64(g, "images", c->images) < 0;
   bad |= ax_h5_attr_f64(g, "clean_accuracy", c->clean_accuracy) < 0;
   bad |= ax_h5_attr_str(g, "dataflow", ax_sa_dataflow_name(c->arr.df)) < 0;
-  bad |= ax_h5_attr_str(g, "unit", c->npu ? "npu" : "systolic") < 0;
+  bad |= ax_h5_attr_str(g, "unit", c->npu ? "npu" : c->pim ? "pim" : "systolic") < 0;
   bad |= ax_h5_attr_i64(g, "npu_macs", c->npu ? c->npu_arch.macs : 0) < 0;
   bad |= ax_h5_attr_str(g, "datatype", c->bf16 ? "bf16" : "int8") < 0;
   bad |= ax_h5_attr_i64(g, "rows", c->arr.rows) < 0;

@@ -106,6 +106,9 @@ int ax_cmd_faults(int argc, char **argv)
     if (c.npu)
       snprintf(unit, sizeof unit, "the NPU (%u MACs/cycle, blocks %ux%ux%u)", c.npu_arch.macs,
                c.npu_arch.blk_w, c.npu_arch.blk_h, c.npu_arch.blk_d);
+    else if (c.pim)
+      snprintf(unit, sizeof unit, "PIM (%u channels x %u banks, %u registers each)",
+               c.pim_cfg.channels, c.pim_cfg.banks, c.pim_cfg.accs);
     else
       snprintf(unit, sizeof unit, "%ux%u %s%s", c.arr.rows, c.arr.cols,
                ax_sa_dataflow_name(c.arr.df), c.bf16 ? " bf16" : "");

@@ -511,7 +511,12 @@ static void gemm(run *r, const int8_t *a, const int8_t *b, int32_t *z)
     memcpy(r->rec->b[j], b, nb);
     memcpy(r->rec->z[j], z, sizeof *z * nz);
   }
-  if (fx && fx->npu && (fx->gemm < 0 || (uint32_t)fx->gemm == j)) {
+  if (fx && fx->pim && (fx->gemm < 0 || (uint32_t)fx->gemm == j)) {
+    ax_pimf_geom pg;
+    ax_pimf_geom_cfg(fx->pim, e->m, e->n, e->k, &pg);
+    if (fx->slow) ax_pimf_ref_run(&pg, &g, &fx->f, z);
+    else ax_pimf_apply(&pg, &g, &fx->f, z);
+  } else if (fx && fx->npu && (fx->gemm < 0 || (uint32_t)fx->gemm == j)) {
     ax_npuf_geom ng;
     ax_npuf_geom_of(fx->npu, 1, e->m, e->n, e->k, &ng);
     if (fx->slow) ax_npuf_ref_run(&ng, &g, &fx->f, z);

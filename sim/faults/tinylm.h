@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "npu_func.h"
+#include "pim_func.h"
 #include "sa_func.h"
 
 /* A requantization (mult / 2^shift) or the softmax scale. */
@@ -91,6 +92,7 @@ typedef struct ax_tlm_fault {
   int b16_gemm;
   const ax_npu_arch *npu; /* the GEMMs run on the NPU's MAC engine (npu_func.h): the
                            * fault is in its accumulators */
+  const ax_pimf_cfg *pim; /* the GEMMs run in PIM banks (pim_func.h) */
 } ax_tlm_fault;
 
 /* Read a .axlm model; "file:line: what, expected ..." on failure. */

@@ -171,9 +171,17 @@ static void test_errors(void **st)
   snprintf(b, sizeof b, "%sarray = { rows = 2; };\nnpu = { macs_per_cycle = 128; block_w = 3; };\n", m);
   bad_cfg(b, "each must be a multiple of the 128-MAC micro-block 2x1x8");
   snprintf(b, sizeof b, "%sarray = { rows = 2; };\nnpu = { };\nstructures = [\"pe_acc\"];\n", m);
-  bad_cfg(b, "bad.cfg:4: setting 'structures': structure 'pe_acc' is in the systolic array");
+  bad_cfg(b, "bad.cfg:4: setting 'structures': structure 'pe_acc' is not in the NPU");
   snprintf(b, sizeof b, "%sarray = { rows = 2; };\nstructures = [\"npu_acc\"];\n", m);
   bad_cfg(b, "bad.cfg:3: setting 'structures': structure 'npu_acc' needs an 'npu' group");
+  snprintf(b, sizeof b, "%sarray = { rows = 2; };\nstructures = [\"pe_acc\", \"pim_acc\"];\n", m);
+  bad_cfg(b, "bad.cfg:3: setting 'structures': structure 'pim_acc' needs a 'pim' group");
+  snprintf(b, sizeof b, "%snpu = { };\npim = { };\n", m);
+  bad_cfg(b, "bad.cfg:3: setting 'pim': give either 'npu' or 'pim', not both");
+  snprintf(b, sizeof b, "%spim = { row_bytes = 64; col_bytes = 128; };\n", m);
+  bad_cfg(b, "bad.cfg:2: setting 'pim': col_bytes = 128 is larger than row_bytes = 64");
+  snprintf(b, sizeof b, "%spim = { chanels = 4; };\n", m);
+  bad_cfg(b, "setting 'pim.chanels': unknown setting (did you mean 'channels'?)");
 }
 
 /* Leveugle sizing in a campaign: population = bits x cycles x images */
