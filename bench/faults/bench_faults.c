@@ -32,7 +32,8 @@ static int bench_file(const char *file, const char *label, uint64_t per)
   }
   void *scr = ax_campaign_scratch(&c);
   printf("\n%s, %s, %s, one core, %llu injections per structure\n", label,
-         c.npu ? "U55-128" : "16x16 ws", ax_fmodel_name(c.fmodel), (unsigned long long)per);
+         c.npu ? "U55-128" : c.pim ? "PIM 8x16x16" : "16x16 ws", ax_fmodel_name(c.fmodel),
+         (unsigned long long)per);
   printf("%-12s %12s %10s %10s\n", "structure", "inj/s", "not masked", "hang");
   double tall = 0;
   uint64_t nall = 0;
@@ -63,7 +64,8 @@ int main(int argc, char **argv)
   uint64_t per = argc > 1 ? strtoull(argv[1], NULL, 10) : 20000;
   if (bench_file(AX_SRC_DIR "/configs/faults/tinylm-16x16.cfg", "tinylm (int8)", per) ||
       bench_file(AX_SRC_DIR "/configs/faults/tinylm-bf16-dram.cfg", "tinylm (bf16)", per) ||
-      bench_file(AX_SRC_DIR "/configs/faults/digits-cnn-npu.cfg", "digits CNN on the NPU", per))
+      bench_file(AX_SRC_DIR "/configs/faults/digits-cnn-npu.cfg", "digits CNN on the NPU", per) ||
+      bench_file(AX_SRC_DIR "/configs/faults/digits-mlp-pim.cfg", "digits MLP in PIM", per))
     return 1;
   ax_campaign c;
   char err[1024] = "";
