@@ -329,6 +329,16 @@ static ax_fout run_dram_bf16(const ax_campaign *c, ax_fi_row *row, scratch *s, i
                      .b16_gemm = l};
   int next = ax_tlm_run(&c->lm, c->prompts.tok + (size_t)row->image * c->prompts.ctx, NULL, &fx,
                         s->logits, s->run);
+  /* the hit GEMM's outputs, for the changed count */
+  const ax_tlm_gemm *e = &c->lm.g[l];
+  size_t na = (size_t)e->m * e->k, nz = (size_t)e->m * e->n;
+  uint16_t *a16 = ax_xmalloc(sizeof *a16 * na);
+  float *zf = ax_xmalloc(sizeof *zf * nz);
+  for (size_t i = 0; i < na; i++) a16[i] = ax_bf16_from_f32((float)gd->a[l][i]);
+  ax_sab_gemm(&c->lm.bf16_arr, e->m, e->n, e->k, a16, w16, zf);
+  for (size_t o = 0; o < nz; o++) row->changed += ax_f32_to_i32_sat(zf[o]) != gd->z[l][o];
+  free(a16);
+  free(zf);
   return lm_compare(c, gd, next, s->logits, row);
 }
 

@@ -141,6 +141,8 @@ static void bf16_weight_memory(void **st)
     if (h1 == h) continue;
     n_field[field]++;
     bad_field[field] += row.raw_outcome != AX_FO_MASKED;
+    /* a changed weight changes some of the GEMM's outputs, or none reach */
+    if (row.raw_outcome != AX_FO_MASKED) assert_true(row.changed > 0);
     float v = ax_bf16_to_f32(h1);
     if (!(v == rintf(v) && v >= -128 && v <= 127)) continue;
     /* the int8 path with that weight replaced */
