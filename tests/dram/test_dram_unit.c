@@ -151,8 +151,10 @@ static void test_presets_pass_checker(void **st) {
     char err[256], msg[256];
     assert_int_equal(ax_dram_preset(&c, ax_dram_preset_names[i], err, sizeof err), AX_OK);
     if (ax_dram_cfg_finish(&c, err, sizeof err) != AX_OK) fail_msg("%s: %s", ax_dram_preset_names[i], err);
+    for (int qs = 0; qs < 2; qs++) /* per-bank queues (the presets') and per-rank queues */
     for (int pol = 0; pol < 2; pol++) {
       c.page_policy = pol;
+      c.queue_structure = qs ? AX_DRAM_QUEUE_PER_RANK : AX_DRAM_QUEUE_PER_BANK;
       ax_dram_sys s;
       assert_int_equal(ax_dram_sys_init(&s, &c), AX_OK);
       FILE *log = fopen("dram_preset.log", "w");
@@ -163,8 +165,8 @@ static void test_presets_pass_checker(void **st) {
       fclose(log);
       assert_int_equal(r.st.num_reads_done + r.st.num_writes_done, 6000);
       long v = ax_dram_check_log(&c, "dram_preset.log", msg, sizeof msg);
-      printf("  %-12s %s: %llu cycles, read latency %.1f, %llu ACT, %llu WR cmds, checker %s\n",
-             ax_dram_preset_names[i], pol ? "close" : "open ", (unsigned long long)r.num_cycles,
+      printf("  %-12s %s %s: %llu cycles, read latency %.1f, %llu ACT, %llu WR cmds, checker %s\n",
+             ax_dram_preset_names[i], pol ? "close" : "open ", qs ? "per-rank" : "per-bank", (unsigned long long)r.num_cycles,
              r.average_read_latency, (unsigned long long)r.st.num_act_cmds, (unsigned long long)r.st.num_write_cmds,
              v ? msg : "clean");
       if (v) fail_msg("%s: %s", ax_dram_preset_names[i], msg);
