@@ -15,5 +15,6 @@ cmake --build build -j"$jobs"
 
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DAX_SANITIZE=ON -DAX_BENCH=OFF >/dev/null
 cmake --build build-asan -j"$jobs"
-(cd build-asan && LSAN_OPTIONS="suppressions=$PWD/scripts/lsan.supp" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+supp="$PWD/scripts/lsan.supp"
+(cd build-asan && LSAN_OPTIONS="suppressions=$supp" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
    ctest --output-on-failure -j"$jobs" -LE slow)
