@@ -100,6 +100,13 @@ ax_component *ax_sim_find(ax_sim *s, const char *name) {
   return NULL;
 }
 
+const char *ax_sim_suggest_component(ax_sim *s, const char *name) {
+  const char *cand[512];
+  size_t nc = 0;
+  for (size_t i = 0; i < s->ncomps && nc < 512; i++) cand[nc++] = s->comps[i]->name;
+  return ax_suggest(name, cand, nc);
+}
+
 ax_port *ax_comp_port_get(ax_component *c, const char *pname, int create) {
   for (size_t i = 0; i < c->nports; i++)
     if (!strcmp(c->ports[i]->name, pname)) return c->ports[i];

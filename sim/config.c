@@ -303,10 +303,7 @@ static int find_port(ctx *x, config_setting_t *st, ax_port **out) {
   snprintf(cname, sizeof cname, "%.*s", (int)(dot - v), v);
   ax_component *c = ax_sim_find(x->s, cname);
   if (!c) {
-    const char *cand[512];
-    size_t nc = 0;
-    for (size_t i = 0; i < x->s->ncomps && nc < 512; i++) cand[nc++] = x->s->comps[i]->name;
-    const char *sg = ax_suggest(cname, cand, nc);
+    const char *sg = ax_sim_suggest_component(x->s, cname);
     return fail_at(x, st, "no component named '%s'%s%s%s", cname, sg ? " (did you mean '" : "",
                    sg ? sg : "", sg ? "'?)" : "");
   }

@@ -178,6 +178,8 @@ ax_component *ax_sim_add_component(ax_sim *s, const char *name, const ax_model *
                                    ax_time_t period, int line);
 /* Find a component by name. */
 ax_component *ax_sim_find(ax_sim *s, const char *name);
+/* The component name closest to `name` (for "did you mean"), or NULL. */
+const char *ax_sim_suggest_component(ax_sim *s, const char *name);
 /* Find or create (for port arrays) port `pname` of c; NULL if the model has none such. */
 ax_port *ax_comp_port_get(ax_component *c, const char *pname, int create);
 /* Join two ports with a link. latency ps, bandwidth bytes/ns (0 = unlimited),

@@ -121,10 +121,7 @@ static int check_set(ctx *x, const config_setting_t *st, const char *set) {
   snprintf(comp, sizeof comp, "%.*s", (int)(dot - set), set);
   ax_component *c = ax_sim_find(x->base, comp);
   if (!c) {
-    const char *cand[512];
-    size_t nc = 0;
-    for (size_t i = 0; i < x->base->ncomps && nc < 512; i++) cand[nc++] = x->base->comps[i]->name;
-    const char *sg = ax_suggest(comp, cand, nc);
+    const char *sg = ax_sim_suggest_component(x->base, comp);
     return fail_at(x, st, "the base system %s has no component '%s'%s%s%s", x->sw->base, comp,
                    sg ? " (did you mean '" : "", sg ? sg : "", sg ? "'?)" : "");
   }
