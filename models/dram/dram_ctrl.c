@@ -66,10 +66,12 @@ typedef struct trans {         /* a transaction waiting to become a command */
   ax_dram_addr a;              /* decoded once, on arrival */
 } trans;
 
-typedef struct tqueue {
-  trans *e;
-  int *qi;                     /* e[i].qi again, packed: the scan for a movable one reads only this */
-  int n, cap;
+typedef struct tqueue {        /* transactions in arrival order: ord[h .. h + n) */
+  trans *e;                    /* slots, cap of them; a transaction stays in its slot */
+  int *ord;                    /* [2 cap]: slot of the i-th oldest at h + i (removal moves a few ints) */
+  int *qi;                     /* [2 cap]: its command queue, packed: the scan for a movable one reads only this */
+  int *fs, nfs;                /* free slots */
+  int h, n, cap;
   int skip;                    /* e[0 .. skip) wait for full command queues (0 again when one frees) */
 } tqueue;
 
@@ -327,10 +329,17 @@ ax_dram_ctrl *ax_dram_ctrl_new(const ax_dram_cfg *cfg, const ax_dram_timing *t, 
   c->rq.cap = c->wq.cap = tq;
   c->rq.e = malloc((size_t)tq * sizeof(trans));
   c->wq.e = malloc((size_t)tq * sizeof(trans));
-  c->rq.qi = malloc((size_t)tq * sizeof(int));
-  c->wq.qi = malloc((size_t)tq * sizeof(int));
   c->qfull = calloc((size_t)c->nq, 1);
-  if (!c->rq.qi || !c->wq.qi || !c->qfull) { ax_dram_ctrl_free(c); return NULL; }
+  if (!c->qfull) { ax_dram_ctrl_free(c); return NULL; }
+  for (int k = 0; k < 2; k++) {
+    tqueue *x = k ? &c->wq : &c->rq;
+    x->ord = malloc(2 * (size_t)tq * sizeof(int));
+    x->qi = malloc(2 * (size_t)tq * sizeof(int));
+    x->fs = malloc((size_t)tq * sizeof(int));
+    if (!x->ord || !x->qi || !x->fs) { ax_dram_ctrl_free(c); return NULL; }
+    for (int i = 0; i < tq; i++) x->fs[i] = tq - 1 - i;
+    x->nfs = tq;
+  }
   c->tw[0] = calloc((size_t)c->nq, sizeof(int));
   c->tw[1] = calloc((size_t)c->nq, sizeof(int));
   if (!c->tw[0] || !c->tw[1]) { ax_dram_ctrl_free(c); return NULL; }
@@ -363,7 +372,7 @@ void ax_dram_ctrl_free(ax_dram_ctrl *c) {
     for (int i = 0; i < c->nq; i++) free(c->q[i].e);
   free(c->q); free(c->lb); free(c->plan); free(c->np); free(c->stale); free(c->cand); free(c->far); free(c->wheel); free(c->win); free(c->bank); free(c->bg); free(c->rank);
   free(c->open_banks); free(c->active_since); free(c->st.rank_active_cycles);
-  free(c->rq.e); free(c->wq.e); free(c->rq.qi); free(c->wq.qi); free(c->qfull); free(c->pool); free(c->tw[0]); free(c->tw[1]);
+  free(c->rq.e); free(c->wq.e); free(c->rq.qi); free(c->wq.qi); free(c->rq.ord); free(c->wq.ord); free(c->rq.fs); free(c->wq.fs); free(c->qfull); free(c->pool); free(c->tw[0]); free(c->tw[1]);
   free(c->rd.key); free(c->rd.val); free(c->wr.key); free(c->wr.val);
   free(c->fast.e); free(c->slow.e);
   free(c);
@@ -885,6 +894,33 @@ static void insert_refresh(ax_dram_ctrl *c) {
 
 /* ---- transactions --------------------------------------------------------------- */
 
+/* Append a transaction (the caller checked for room). */
+static void tq_push(tqueue *tq, trans t) {
+  if (tq->h + tq->n == 2 * tq->cap) { /* at the end of the arrays: back to the start */
+    memmove(tq->ord, tq->ord + tq->h, (size_t)tq->n * sizeof *tq->ord);
+    memmove(tq->qi, tq->qi + tq->h, (size_t)tq->n * sizeof *tq->qi);
+    tq->h = 0;
+  }
+  int slot = tq->fs[--tq->nfs];
+  tq->e[slot] = t;
+  tq->ord[tq->h + tq->n] = slot;
+  tq->qi[tq->h + tq->n++] = t.qi;
+}
+
+/* Remove the i-th oldest transaction, keeping the order: the shorter side
+ * of it moves up by one. */
+static void tq_remove(tqueue *tq, int i) {
+  int *o = tq->ord + tq->h, *q = tq->qi + tq->h;
+  tq->fs[tq->nfs++] = o[i];
+  if (i < tq->n - 1 - i) {
+    for (int k = i; k > 0; k--) { o[k] = o[k - 1]; q[k] = q[k - 1]; }
+    tq->h++;
+  } else {
+    for (int k = i; k < tq->n - 1; k++) { o[k] = o[k + 1]; q[k] = q[k + 1]; }
+  }
+  tq->n--;
+}
+
 /* Move one transaction to its command queue (DRAMsim3's ScheduleTransaction). */
 static void schedule_transaction(ax_dram_ctrl *c) {
   const ax_dram_cfg *cfg = c->cfg;
@@ -896,10 +932,11 @@ static void schedule_transaction(ax_dram_ctrl *c) {
   int tqi = tq == &c->wq;
   if (c->mov[tqi]) { /* mov == 0: every queue they need is full */
     int i = tq->skip;
-    while (i < tq->n && c->qfull[tq->qi[i]]) i++; /* the oldest whose queue has room (mov says one has) */
+    const int *tqq = tq->qi + tq->h;
+    while (i < tq->n && c->qfull[tqq[i]]) i++; /* the oldest whose queue has room (mov says one has) */
     if (i == tq->n) { c->sched_idle = 1; return; }
     tq->skip = i;
-    trans *t = &tq->e[i];
+    trans *t = &tq->e[tq->ord[tq->h + i]];
     cmdq *q = &c->q[t->qi];
     ax_dram_addr a = t->a;
     if (t->is_write && !cfg->unified_queue) {
@@ -924,13 +961,12 @@ static void schedule_transaction(ax_dram_ctrl *c) {
       c->mov[0] -= c->tw[0][t->qi];
       c->mov[1] -= c->tw[1][t->qi];
     }
-    memmove(&tq->e[i], &tq->e[i + 1], (size_t)(tq->n - i - 1) * sizeof *tq->e);
-    memmove(&tq->qi[i], &tq->qi[i + 1], (size_t)(tq->n - i - 1) * sizeof *tq->qi);
-    tq->n--;
+    tq_remove(tq, i);
     return;
   }
   c->sched_idle = 1; /* nothing can move until a queue frees or a request arrives */
 }
+
 
 /* Whether a request (read or write) would be taken now. */
 int ax_dram_ctrl_can_accept(const ax_dram_ctrl *c, int is_write) {
@@ -957,8 +993,7 @@ void ax_dram_ctrl_add(ax_dram_ctrl *c, uint64_t addr, int is_write, uint64_t tag
       tqueue *tq = c->cfg->unified_queue ? &c->rq : &c->wq;
       ax_dram_addr a = ax_dram_map(c->cfg, addr);
       int qi = queue_of(c, a.ra, a.bg, a.ba), tqi = tq == &c->wq;
-      tq->qi[tq->n] = qi;
-      tq->e[tq->n++] = (trans){addr, 1, qi, a};
+      tq_push(tq, (trans){addr, 1, qi, a});
       c->tw[tqi][qi]++;
       if (c->q[qi].n < c->cfg->cmd_queue_size) c->mov[tqi]++;
     } else {
@@ -985,8 +1020,7 @@ void ax_dram_ctrl_add(ax_dram_ctrl *c, uint64_t addr, int is_write, uint64_t tag
   *head = i;
   ax_dram_addr a = ax_dram_map(c->cfg, addr);
   int qi = queue_of(c, a.ra, a.bg, a.ba);
-  c->rq.qi[c->rq.n] = qi;
-  c->rq.e[c->rq.n++] = (trans){addr, 0, qi, a};
+  tq_push(&c->rq, (trans){addr, 0, qi, a});
   c->tw[0][qi]++;
   if (c->q[qi].n < c->cfg->cmd_queue_size) c->mov[0]++;
 }
