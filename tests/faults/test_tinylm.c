@@ -202,6 +202,12 @@ static void campaign_is_sa1(void **state)
   campaign_vs_slow("is", 8, "sa1", 25, 5);
 }
 
+static void campaign_is_mbu(void **state)
+{
+  (void)state;
+  campaign_vs_slow("is", 8, "mbu", 100, 3);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -211,6 +217,7 @@ int main(void)
       cmocka_unit_test(campaign_ws_flip),
       cmocka_unit_test(campaign_os_flip),
       cmocka_unit_test(campaign_is_sa1),
+      cmocka_unit_test(campaign_is_mbu),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
