@@ -271,6 +271,34 @@ static void test_resume(void **st)
   sh("rm -rf " TD "C.h5.parts");
 }
 
+/* The bundled campaign files load, with the structures and units their
+ * comments promise. */
+static void test_bundled(void **st)
+{
+  (void)st;
+  static const struct {
+    const char *file;
+    int nsites, unit, bf16;   /* unit: 0 array, 1 npu, 2 pim */
+    double acc;
+  } b[] = {
+      {"digits-cnn-16x16.cfg", 8, 0, 0, 0.98},  {"tinylm-16x16.cfg", 8, 0, 0, 1.0},
+      {"tinylm-bf16-dram.cfg", 1, 0, 1, 1.0},   {"digits-cnn-npu.cfg", 2, 1, 0, 0.98},
+      {"digits-mlp-pim.cfg", 2, 2, 0, 0.986667},
+  };
+  for (size_t i = 0; i < sizeof b / sizeof *b; i++) {
+    char path[1024], err[512] = "";
+    snprintf(path, sizeof path, AX_SRC_DIR "/configs/faults/%s", b[i].file);
+    ax_campaign c;
+    int rc = ax_campaign_load(path, &c, err, sizeof err);
+    if (rc) fail_msg("%s: %s", b[i].file, err);
+    assert_int_equal(c.nsites, b[i].nsites);
+    assert_int_equal(c.npu ? 1 : c.pim ? 2 : 0, b[i].unit);
+    assert_int_equal(c.bf16, b[i].bf16);
+    assert_true(c.clean_accuracy > b[i].acc - 1e-6 && c.clean_accuracy < b[i].acc + 1e-6);
+    ax_campaign_free(&c);
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -278,6 +306,7 @@ int main(void)
     cmocka_unit_test(test_errors),
     cmocka_unit_test(test_sizing),
     cmocka_unit_test(test_resume),
+    cmocka_unit_test(test_bundled),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
