@@ -23,6 +23,10 @@
  * command can become ready (timings only grow, so a bound stays valid until
  * the queue or its bank changes); ax_dram_ctrl_next() is the smallest bound,
  * refresh deadline or transaction move, and the caller jumps straight there.
+ * What a queue may issue apart from timing (its plan: which command each
+ * bank needs, which entries the FR-FCFS rules let go) is rebuilt only when
+ * the queue or one of its banks changes, so a look compares a few ready
+ * cycles with now.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -130,7 +134,6 @@ struct ax_dram_ctrl {
   cmdq *q;
   pitem *plan;                 /* [nq][cmd_queue_size]: what each queue may issue, timing aside */
   int *np;                     /* per queue: entries in its plan */
-  uint8_t *stale;              /* per queue: plan to be rebuilt */
   uint64_t *lb;                /* per queue: no command of it is ready before lb */
   uint64_t *cand;              /* bit per queue: lb <= clk (worth a look now) */
   int ncw;                     /* words of a queue bitmask */
@@ -312,13 +315,12 @@ ax_dram_ctrl *ax_dram_ctrl_new(const ax_dram_cfg *cfg, const ax_dram_timing *t, 
   c->lb = malloc((size_t)c->nq * sizeof *c->lb);
   c->plan = malloc((size_t)c->nq * (size_t)cfg->cmd_queue_size * sizeof *c->plan);
   c->np = calloc((size_t)c->nq, sizeof *c->np);
-  c->stale = calloc((size_t)c->nq, sizeof *c->stale);
   c->ncw = (c->nq + 63) / 64;
   c->cand = calloc((size_t)c->ncw, sizeof *c->cand);
   c->far = calloc((size_t)c->ncw, sizeof *c->far);
   c->wheel = calloc((size_t)c->ncw * 64, sizeof *c->wheel);
   c->far_min = NEVER;
-  if (!c->lb || !c->plan || !c->np || !c->stale || !c->cand || !c->far || !c->wheel) { ax_dram_ctrl_free(c); return NULL; }
+  if (!c->lb || !c->plan || !c->np || !c->cand || !c->far || !c->wheel) { ax_dram_ctrl_free(c); return NULL; }
   for (int i = 0; c->q && i < c->nq; i++) {
     c->q[i].e = malloc((size_t)cfg->cmd_queue_size * sizeof(qent));
     c->lb[i] = NEVER;
@@ -370,7 +372,7 @@ void ax_dram_ctrl_free(ax_dram_ctrl *c) {
     for (int i = 0; i < c->nranks * c->nwin; i++) free(c->win[i].ring);
   if (c->q)
     for (int i = 0; i < c->nq; i++) free(c->q[i].e);
-  free(c->q); free(c->lb); free(c->plan); free(c->np); free(c->stale); free(c->cand); free(c->far); free(c->wheel); free(c->win); free(c->bank); free(c->bg); free(c->rank);
+  free(c->q); free(c->lb); free(c->plan); free(c->np); free(c->cand); free(c->far); free(c->wheel); free(c->win); free(c->bank); free(c->bg); free(c->rank);
   free(c->open_banks); free(c->active_since); free(c->st.rank_active_cycles);
   free(c->rq.e); free(c->wq.e); free(c->rq.qi); free(c->wq.qi); free(c->rq.ord); free(c->wq.ord); free(c->rq.fs); free(c->wq.fs); free(c->qfull); free(c->pool); free(c->tw[0]); free(c->tw[1]);
   free(c->rd.key); free(c->rd.val); free(c->wr.key); free(c->wr.val);
@@ -656,7 +658,7 @@ static void issue_bank(ax_dram_ctrl *c, int cmd, int ra, int bg, int ba, int row
  * ready exactly when the first is, so it never wins), in queue order. What
  * decides an entry's command and whether it may go (the bank's open row and
  * hit count, the older entries of the queue) changes only through
- * queue_touch(), which marks the plan stale; what is left, the timing,
+ * queue_touch(), which rebuilds the plan; what is left, the timing,
  * is checked on each look. */
 static void plan_build(ax_dram_ctrl *c, int qi) {
   cmdq *q = &c->q[qi];
@@ -689,7 +691,6 @@ static void plan_build(ax_dram_ctrl *c, int qi) {
       }
     }
     c->np[qi] = np;
-    c->stale[qi] = 0;
     return;
   }
   for (int i = 0; i < q->n; i++) {
@@ -718,7 +719,6 @@ static void plan_build(ax_dram_ctrl *c, int qi) {
     pl[np++] = (pitem){.need = (uint8_t)need, .idx = (uint16_t)i, .bi = e->bi, .gi = e->gi, .ra = e->ra};
   }
   c->np[qi] = np;
-  c->stale[qi] = 0;
 }
 
 /* The earliest cycle a command of queue qi's plan may issue (NEVER: none). */
@@ -736,7 +736,6 @@ static inline uint64_t plan_ready(ax_dram_ctrl *c, int qi) {
  * arbitration), or -1; *kind gets the command to issue for that entry. On
  * -1 the queue's lower bound is refreshed. */
 static int first_ready(ax_dram_ctrl *c, int qi, int *kind) {
-  if (c->stale[qi]) plan_build(c, qi);
   const pitem *pl = &c->plan[(size_t)qi * (size_t)c->cfg->cmd_queue_size];
   uint64_t lb = NEVER;
   for (int k = 0, np = c->np[qi]; k < np; k++) {
