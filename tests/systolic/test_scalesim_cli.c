@@ -89,7 +89,7 @@ static void test_reference_runs(void **state)
      * from axsim's own memory model; see docs/systolic.md) */
     static const int ncheck[] = {6, 4, 10};
     for (int f = 0; f < 3; f++) {
-      char a[512], b[512];
+      char a[2048], b[1024];
       snprintf(a, sizeof a, "%s/%s/%s/%s", out, rr->dir, name, files[f]);
       snprintf(b, sizeof b, REF "/runs/%s/%s", rr->dir, files[f]);
       ref_csv ours, ref;
