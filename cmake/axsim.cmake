@@ -65,6 +65,7 @@ function(ax_add_test)
   cmake_parse_arguments(A "" "NAME;WORKING_DIRECTORY" "SOURCES;ARGS;LIBS;LABELS" ${ARGN})
   add_executable(${A_NAME} ${A_SOURCES})
   target_link_libraries(${A_NAME} PRIVATE axsim_lib PkgConfig::CMOCKA ${A_LIBS})
+  target_include_directories(${A_NAME} PRIVATE ${CMAKE_SOURCE_DIR}/tests)
   target_compile_definitions(${A_NAME} PRIVATE
     AX_SRC_DIR="${CMAKE_SOURCE_DIR}" AX_BIN_DIR="${CMAKE_BINARY_DIR}"
     AX_REF_DIR="${CMAKE_SOURCE_DIR}/tests/reference")

@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "axtest.h"
+
 #include "config.h"
 #include "sim.h"
 
@@ -110,13 +112,6 @@ static const bad cases[] = {
     {"host without units", HOST VEC, NULL,
      "%F:1: component 'host' (model host): the host has no unit: link host.unit0 -> <unit>.ctl"},
 };
-
-static void write_file(const char *path, const char *text) {
-  FILE *f = fopen(path, "w");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
-}
 
 static void expand(char *out, size_t n, const char *pat, const char *file) {
   size_t o = 0;

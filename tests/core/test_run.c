@@ -12,18 +12,13 @@
 
 #include <cmocka.h>
 
+#include "axtest.h"
+
 #include "config.h"
 #include "output.h"
 #include "sim.h"
 
 #define DIR AX_BIN_DIR "/tests_tmp_run"
-
-static void write_file(const char *path, const char *text) {
-  FILE *f = fopen(path, "w");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
-}
 
 static char *slurp(const char *path, size_t *n) {
   FILE *f = fopen(path, "rb");

@@ -12,17 +12,12 @@
 
 #include <cmocka.h>
 
+#include "axtest.h"
+
 #include "sim.h"
 #include "trace.h"
 
 #define DIR AX_BIN_DIR "/tests_tmp_trace"
-
-static void write_file(const char *path, const char *text) {
-  FILE *f = fopen(path, "w");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
-}
 
 static void test_ops_by_hand(void **st) {
   (void)st;

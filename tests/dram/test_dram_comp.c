@@ -20,6 +20,8 @@
 
 #include <cmocka.h>
 
+#include "axtest.h"
+
 #include "config.h"
 #include "dram.h"
 #include "dram_checker.h"
@@ -97,13 +99,6 @@ static const ax_port_def rq_ports[] = {{"mem", "to the DRAM"}, {NULL, NULL}};
 static const ax_model rq_model = {.abi = AX_ABI_VERSION, .name = "req", .doc = "test requester",
                                   .ports = rq_ports, .init = rq_init, .start = rq_start,
                                   .recv = rq_recv, .ready = rq_ready};
-
-static void write_file(const char *path, const char *text) {
-  FILE *f = fopen(path, "w");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
-}
 
 /* A system of one `dram` component named mem (config text `memcfg`) and
  * the requester on a link of one tCK latency and one credit: a request

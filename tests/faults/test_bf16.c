@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "axtest.h"
+
 #include "campaign.h"
 #include "sa_bf16.h"
 
@@ -96,14 +98,6 @@ static void tinylm_bf16_equals_numpy(void **st)
   ax_tlm_scratch_free(scr);
   ax_tlm_prompts_free(&p);
   ax_tlm_free(&lm);
-}
-
-static void write_file(const char *path, const char *text)
-{
-  FILE *fp = fopen(path, "w");
-  assert_non_null(fp);
-  fputs(text, fp);
-  fclose(fp);
 }
 
 static void bf16_weight_memory(void **st)

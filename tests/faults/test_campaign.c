@@ -15,19 +15,13 @@
 #include <sys/wait.h>
 
 #include <cmocka.h>
+
+#include "axtest.h"
 #include <hdf5.h>
 
 #include "campaign.h"
 
 #define TD AX_BIN_DIR "/tests/faults/"
-
-static void write_file(const char *path, const char *text)
-{
-  FILE *fp = fopen(path, "w");
-  assert_non_null(fp);
-  fputs(text, fp);
-  fclose(fp);
-}
 
 /* logits = [x0, x1] for x = [5, 3]: an identity fc layer */
 static void tiny_files(const char *prot)

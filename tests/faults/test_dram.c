@@ -15,18 +15,12 @@
 
 #include <cmocka.h>
 
+#include "axtest.h"
+
 #include "campaign.h"
 #include "ecc.h"
 
 #define TD AX_BIN_DIR "/tests/faults/"
-
-static void write_file(const char *path, const char *text)
-{
-  FILE *fp = fopen(path, "w");
-  assert_non_null(fp);
-  fputs(text, fp);
-  fclose(fp);
-}
 
 /* Physical bit p of a stored word of d data bits -> Hamming position. */
 static unsigned phys_pos(unsigned d, unsigned p)

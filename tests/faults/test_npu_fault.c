@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "axtest.h"
+
 #include "campaign.h"
 #include "npu_func.h"
 
@@ -147,14 +149,6 @@ static void random_faults(void **s)
   }
   print_message("%d accumulator faults, %d changed the outputs\n", total, changed);
   assert_true(changed > total / 5);
-}
-
-static void write_file(const char *path, const char *text)
-{
-  FILE *fp = fopen(path, "w");
-  assert_non_null(fp);
-  fputs(text, fp);
-  fclose(fp);
 }
 
 /* Campaign injections with the layers on the NPU against a slow path: the

@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "axtest.h"
+
 #include "campaign.h"
 #include "pim_func.h"
 
@@ -111,14 +113,6 @@ static void random_faults(void **s)
     }
   print_message("%d partial-sum register faults, %d changed the outputs\n", total, changed);
   assert_true(changed > total / 5);
-}
-
-static void write_file(const char *path, const char *text)
-{
-  FILE *fp = fopen(path, "w");
-  assert_non_null(fp);
-  fputs(text, fp);
-  fclose(fp);
 }
 
 /* Campaign injections with the layers in PIM banks against a slow path:

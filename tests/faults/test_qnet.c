@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "axtest.h"
+
 #include "qnet.h"
 
 #define DG AX_SRC_DIR "/workloads/digits/"
@@ -61,14 +63,6 @@ static void check_model(const char *model, const char *pred)
 
 static void test_cnn(void **st) { (void)st; check_model(DG "digits-cnn.axq", DG "digits-cnn-pred.txt"); }
 static void test_mlp(void **st) { (void)st; check_model(DG "digits-mlp.axq", DG "digits-mlp-pred.txt"); }
-
-static void write_file(const char *path, const char *text)
-{
-  FILE *fp = fopen(path, "w");
-  assert_non_null(fp);
-  fputs(text, fp);
-  fclose(fp);
-}
 
 static void bad_model(const char *text, const char *want)
 {

@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "axtest.h"
+
 #include "campaign.h"
 #include "tinylm.h"
 
@@ -68,14 +70,6 @@ static void isqrt_by_hand(void **state)
   assert_int_equal(ax_tlm_isqrt(99999999), 9999);
   assert_int_equal(ax_tlm_isqrt(100000000), 10000);
   assert_int_equal(ax_tlm_isqrt(18446744073709551615ull), 4294967295ull);
-}
-
-static void write_file(const char *path, const char *text)
-{
-  FILE *fp = fopen(path, "w");
-  assert_non_null(fp);
-  fputs(text, fp);
-  fclose(fp);
 }
 
 static void reader_errors(void **state)

@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "axtest.h"
+
 #include "llm/llm.h"
 #include "sim.h"
 #include "trace.h"
@@ -210,13 +212,6 @@ static void test_route_uniform(void **st) {
     cnt[sel[0]]++, cnt[sel[1]]++;
   }
   for (int e = 0; e < 8; e++) assert_true(cnt[e] > 10000 - 435 && cnt[e] < 10000 + 435);
-}
-
-static void write_file(const char *path, const char *text) {
-  FILE *f = fopen(path, "w");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
 }
 
 /* A hyper-parameter file giving GPT-2 small in full equals the built-in one;

@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "axtest.h"
+
 #include "config.h"
 #include "npu/npu_perf.h"
 #include "sim.h"
@@ -170,14 +172,6 @@ static void test_tiling_traffic(void **st)
 }
 
 /* ---- whole runs -------------------------------------------------------------- */
-
-static void write_file(const char *path, const char *text)
-{
-  FILE *f = fopen(path, "w");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
-}
 
 static ax_sim *run(const char *cfg, char *const *ov, size_t nov)
 {

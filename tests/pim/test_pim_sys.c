@@ -14,17 +14,12 @@
 
 #include <cmocka.h>
 
+#include "axtest.h"
+
 #include "config.h"
 #include "sim.h"
 
 #define DIR AX_BIN_DIR "/tests_tmp_pimsys"
-
-static void write_file(const char *path, const char *text) {
-  FILE *f = fopen(path, "w");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
-}
 
 static const char *SYS =
     "host = { model = \"host\"; trace = \"t.axt\"; map = \"*:place\"; };\n"

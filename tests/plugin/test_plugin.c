@@ -12,18 +12,13 @@
 
 #include <cmocka.h>
 
+#include "axtest.h"
+
 #include "config.h"
 #include "sim.h"
 
 #define DIR AX_BIN_DIR "/tests_tmp_plugin"
 #define PLUG AX_BIN_DIR "/plugins/"
-
-static void write_file(const char *path, const char *text) {
-  FILE *f = fopen(path, "w");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
-}
 
 static int load(const char *plugin, const char *extra, ax_sim **s, char *err, size_t n) {
   char cfg[2048];

@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "axtest.h"
+
 #include "config.h"
 #include "host/heft.h"
 #include "sim.h"
@@ -71,14 +73,6 @@ static void test_heft_topcuoglu(void **st)
 }
 
 /* ---- runs ------------------------------------------------------------------------ */
-
-static void write_file(const char *path, const char *text)
-{
-  FILE *fp = fopen(path, "w");
-  assert_non_null(fp);
-  fputs(text, fp);
-  fclose(fp);
-}
 
 static ax_sim *run(const char *cfg)
 {

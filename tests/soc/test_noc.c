@@ -19,18 +19,12 @@
 
 #include <cmocka.h>
 
+#include "axtest.h"
+
 #include "config.h"
 #include "sim.h"
 
 #define DIR AX_BIN_DIR "/tests_tmp_noc"
-
-static void write_file(const char *path, const char *text)
-{
-  FILE *fp = fopen(path, "w");
-  assert_non_null(fp);
-  fputs(text, fp);
-  fclose(fp);
-}
 
 static ax_sim *load(const char *cfg, char *err)
 {

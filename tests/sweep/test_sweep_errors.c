@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "axtest.h"
+
 #include "sim.h"
 #include "sweep.h"
 
@@ -98,13 +100,6 @@ static const bad cases[] = {
     {"budget outside search", B P "budget = 10;\n", "%F:3: setting 'budget': applies to mode \"search\" only"},
     {"bad seeds", B P "seeds = [1, -2];\n", "%F:3: setting 'seeds.[1]': expected an integer in [0, 9223372036854775807]"},
 };
-
-static void write_file(const char *path, const char *text) {
-  FILE *f = fopen(path, "w");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
-}
 
 /* Replace %F and %D in an expected message. */
 static void expand(const char *in, char *out, size_t n) {

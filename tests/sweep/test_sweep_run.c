@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "axtest.h"
 #include <hdf5.h>
 
 #include "sim.h"
@@ -27,13 +29,6 @@
 
 #define TDIR AX_BIN_DIR "/tests_tmp_sweep_run"
 #define AXSIM AX_BIN_DIR "/axsim"
-
-static void write_file(const char *path, const char *text) {
-  FILE *f = fopen(path, "w");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
-}
 
 /* Run a shell command in TDIR; its exit code. */
 static int sh(const char *fmt, ...) {

@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "axtest.h"
+
 #include "axsc.h"
 #include "config.h"
 #include "output.h"
@@ -32,13 +34,6 @@ static const char *const variant_model[] = {
     "model = \"memory\";",
     "model = \"systemc\"; module = \"memory\";",
     "model = \"systemc\"; module = \"memory_blocking\";"};
-
-static void write_file(const char *path, const char *text) {
-  FILE *f = fopen(path, "w");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
-}
 
 static char *slurp(const char *path) {
   FILE *f = fopen(path, "rb");

@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include "axtest.h"
 #include <math.h>
 
 #include "config.h"
@@ -23,14 +25,6 @@
 
 #define DIR AX_BIN_DIR "/tests_tmp_systolic"
 #define REF AX_REF_DIR "/scalesim"
-
-static void write_file(const char *path, const char *text)
-{
-  FILE *f = fopen(path, "w");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
-}
 
 static ax_sim *load_run(const char *text)
 {
