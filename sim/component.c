@@ -53,6 +53,8 @@ void ax_sim_free(ax_sim *s) {
   free(s->ehash);
   free(s->stats);
   free(s->series);
+  free(s->traffic);
+  free(s->thash);
   free(s->config_text);
   free(s->config_file);
   free(s->overrides);

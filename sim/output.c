@@ -84,6 +84,26 @@ static const ax_h5col series_cols[] = {
     {"value", AX_H5_F64, offsetof(series_row, value), 0},
 };
 
+typedef struct traffic_row {
+  uint32_t id;
+  char name[STR], target[48];
+  uint64_t bytes_read, bytes_written;
+} traffic_row;
+
+static const ax_h5col traffic_cols[] = {
+    {"id", AX_H5_U32, offsetof(traffic_row, id), 0},
+    {"name", AX_H5_STR, offsetof(traffic_row, name), STR},
+    {"target", AX_H5_STR, offsetof(traffic_row, target), 48},
+    {"bytes_read", AX_H5_U64, offsetof(traffic_row, bytes_read), 0},
+    {"bytes_written", AX_H5_U64, offsetof(traffic_row, bytes_written), 0},
+};
+
+static int traffic_cmp(const void *a, const void *b) {
+  const traffic_row *x = a, *y = b;
+  if (x->id != y->id) return x->id < y->id ? -1 : 1;
+  return strcmp(x->target, y->target);
+}
+
 #define NCOL(a) (sizeof a / sizeof *a)
 
 double ax_sim_total_energy(const ax_sim *s) {
@@ -135,6 +155,20 @@ int ax_sim_write(ax_sim *s, const char *path, double wall_s, char *err, size_t e
   }
   rc |= ax_h5_table(f, "layers", layer_cols, NCOL(layer_cols), sizeof *lr, lr, nl);
   free(lr);
+
+  /* per-op traffic by memory / tier, sorted by op id then target */
+  traffic_row *tr = ax_xcalloc(s->ntraffic ? s->ntraffic : 1, sizeof *tr);
+  for (size_t i = 0; i < s->ntraffic; i++) {
+    const ax_traffic_row *t = &s->traffic[i];
+    tr[i].id = t->op;
+    snprintf(tr[i].name, STR, "%s", t->op < s->nlayers ? s->layers[t->op].name : "");
+    snprintf(tr[i].target, 48, "%s", t->target);
+    tr[i].bytes_read = t->rd;
+    tr[i].bytes_written = t->wr;
+  }
+  qsort(tr, s->ntraffic, sizeof *tr, traffic_cmp);
+  rc |= ax_h5_table(f, "layer_traffic", traffic_cols, NCOL(traffic_cols), sizeof *tr, tr, s->ntraffic);
+  free(tr);
 
   comp_row *cr = ax_xcalloc(s->ncomps, sizeof *cr);
   for (size_t i = 0; i < s->ncomps; i++) {

@@ -144,3 +144,46 @@ void ax_op_finished(ax_component *unit, const ax_op *op) {
   l->end = unit->sim->q.now;
   l->done = 1;
 }
+
+static uint64_t thash_key(uint32_t op, const char *target) {
+  uint64_t h = 1469598103934665603ull ^ (uint64_t)op * 0x9e3779b97f4a7c15ull;
+  for (const char *p = target; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
+  return h;
+}
+
+static void thash_rebuild(ax_sim *s) {
+  s->thcap = s->thcap ? 2 * s->thcap : 256;
+  free(s->thash);
+  s->thash = ax_xcalloc(s->thcap, sizeof *s->thash);
+  for (size_t i = 0; i < s->ntraffic; i++) {
+    size_t j = thash_key(s->traffic[i].op, s->traffic[i].target) & (s->thcap - 1);
+    while (s->thash[j]) j = (j + 1) & (s->thcap - 1);
+    s->thash[j] = (uint32_t)i + 1;
+  }
+}
+
+void ax_op_traffic(ax_component *c, uint32_t op, const char *target, uint64_t rd, uint64_t wr) {
+  ax_sim *s = c->sim;
+  if (op == AX_NO_OP || (!rd && !wr)) return;
+  if (2 * (s->ntraffic + 1) > s->thcap) thash_rebuild(s);
+  size_t j = thash_key(op, target) & (s->thcap - 1);
+  for (; s->thash[j]; j = (j + 1) & (s->thcap - 1)) {
+    ax_traffic_row *r = &s->traffic[s->thash[j] - 1];
+    if (r->op == op && !strncmp(r->target, target, sizeof r->target - 1)) {
+      r->rd += rd;
+      r->wr += wr;
+      return;
+    }
+  }
+  if (s->ntraffic == s->captraffic) {
+    s->captraffic = s->captraffic ? 2 * s->captraffic : 64;
+    s->traffic = ax_xrealloc(s->traffic, s->captraffic * sizeof *s->traffic);
+  }
+  ax_traffic_row *r = &s->traffic[s->ntraffic];
+  memset(r, 0, sizeof *r);
+  r->op = op;
+  snprintf(r->target, sizeof r->target, "%s", target);
+  r->rd = rd;
+  r->wr = wr;
+  s->thash[j] = (uint32_t)++s->ntraffic;
+}

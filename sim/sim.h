@@ -97,6 +97,13 @@ typedef struct ax_energy_row {
   double pj;
 } ax_energy_row;
 
+/* Bytes one op moved to / from one memory (or tier). */
+typedef struct ax_traffic_row {
+  uint32_t op;
+  char target[48];
+  uint64_t rd, wr;
+} ax_traffic_row;
+
 typedef struct ax_stat_row {
   int comp;
   char name[48];
@@ -134,6 +141,10 @@ struct ax_sim {
   size_t ehcap;
   ax_stat_row *stats;
   size_t nstats, capstats;
+  ax_traffic_row *traffic;
+  size_t ntraffic, captraffic;
+  uint32_t *thash;        /* open addressing over traffic rows */
+  size_t thcap;
   ax_time_t sample_ps;    /* time-series interval (0 = off) */
   ax_series_row *series;
   size_t nseries, capseries;

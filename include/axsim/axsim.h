@@ -327,6 +327,10 @@ void ax_op_finished(ax_component *unit, const ax_op *op);
 /* Account work of trace op `op` done by c: macs multiply-accumulates, and
  * bytes moved at a memory level (either may be 0). */
 void ax_op_account(ax_component *c, uint32_t op, uint64_t macs, ax_level lvl, uint64_t bytes);
+/* Account bytes op `op` read from and wrote to a named memory (a memory
+ * component, or a tier: "hbm", "ddr") - the per-op table /layer_traffic. */
+void ax_op_traffic(ax_component *c, uint32_t op, const char *target, uint64_t bytes_read,
+                   uint64_t bytes_written);
 /* Record how busy c's compute was on op: used/total PE-cycles. */
 void ax_op_util(ax_component *c, uint32_t op, uint64_t used_pe_cycles, uint64_t total_pe_cycles);
 

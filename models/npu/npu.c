@@ -316,6 +316,7 @@ static int send_req(npu *n, int write, int t, uint64_t addr, uint64_t bytes)
   if (write) x->wr += bytes;
   else x->rd += bytes;
   ax_op_account(n->c, n->op->id, 0, strncmp(x->name, "sram", 4) ? AX_LVL_DRAM : AX_LVL_SRAM, bytes);
+  ax_op_traffic(n->c, n->op->id, x->name, write ? 0 : bytes, write ? bytes : 0);
   return 0;
 }
 

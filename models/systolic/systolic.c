@@ -312,6 +312,7 @@ static int send_req(sa *s, int write, uint64_t bytes, uint64_t tag)
   else s->addr_rd += bytes;
   s->inflight++;
   ax_op_account(s->c, s->op->id, 0, AX_LVL_DRAM, bytes);
+  ax_op_traffic(s->c, s->op->id, ax_comp_name(ax_port_peer(s->mem)), write ? 0 : bytes, write ? bytes : 0);
   return 0;
 }
 

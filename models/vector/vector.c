@@ -100,6 +100,7 @@ static void issue(vec *v) {
     v->inflight++;
     if (!wr) v->rd_pending++;
     ax_op_account(v->c, v->op->id, 0, AX_LVL_DRAM, n);
+    ax_op_traffic(v->c, v->op->id, ax_comp_name(ax_port_peer(v->mem)), wr ? 0 : n, wr ? n : 0);
   }
 }
 

@@ -114,6 +114,28 @@ else
   echo "skip: axsim built without SystemC"
 fi
 
+# /layer_traffic: the three-tier system's per-op bytes by tier add up to
+# the NPU's own per-tier counters in /stats
+expect_rc 0 "three-tier" "$AX" run "$SRC/configs/three-tier.cfg" -o tt.h5 -q
+tt=$(/usr/bin/python3 - <<'PY'
+import h5py, collections
+f = h5py.File("tt.h5")
+t = f["layer_traffic"][:]
+st = {(r["component"].decode(), r["stat"].decode()): r["value"] for r in f["stats"][:]}
+rd, wr = collections.Counter(), collections.Counter()
+for r in t:
+    rd[r["target"].decode()] += int(r["bytes_read"]); wr[r["target"].decode()] += int(r["bytes_written"])
+ok = len(rd) >= 3
+for tier in rd:
+    got = sum(v for (c, s), v in st.items() if s == "tier.%s.bytes_read" % tier)
+    ok = ok and got == rd[tier]
+    got = sum(v for (c, s), v in st.items() if s == "tier.%s.bytes_written" % tier)
+    ok = ok and got == wr[tier]
+print("ok" if ok else "bad %s %s" % (dict(rd), dict(wr)))
+PY
+)
+[ "$tt" = ok ] && ok "layer_traffic per tier = the NPU's tier counters" || bad "layer_traffic: $tt"
+
 # 8. bad command lines
 expect_rc 2 "no command" "$AX"
 expect_rc 2 "unknown command" "$AX" frobnicate

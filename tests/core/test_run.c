@@ -70,6 +70,11 @@ static void test_hand_checked_run(void **st) {
   assert_int_equal(s->layers[0].start, 0);
   assert_int_equal(s->layers[0].end, 100000);
   assert_int_equal(s->layers[0].bytes[AX_LVL_DRAM], 512);
+  /* the same bytes by memory: 256 read from and 256 written to m */
+  assert_int_equal(s->ntraffic, 1);
+  assert_string_equal(s->traffic[0].target, "m");
+  assert_int_equal(s->traffic[0].rd, 256);
+  assert_int_equal(s->traffic[0].wr, 256);
   /* energy: 256 lane ops x 1 pJ on v; 512 B x 120 pJ on m */
   ax_sim_collect_stats(s);
   double e = ax_sim_total_energy(s);
