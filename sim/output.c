@@ -104,6 +104,48 @@ static int traffic_cmp(const void *a, const void *b) {
   return strcmp(x->target, y->target);
 }
 
+typedef struct site_row {
+  char component[STR], site[AX_NAME_MAX];
+  uint64_t bits, live_from_ps, live_to_ps;
+  double bit_seconds;
+} site_row;
+
+static const ax_h5col site_cols[] = {
+    {"component", AX_H5_STR, offsetof(site_row, component), STR},
+    {"site", AX_H5_STR, offsetof(site_row, site), AX_NAME_MAX},
+    {"bits", AX_H5_U64, offsetof(site_row, bits), 0},
+    {"live_from_ps", AX_H5_U64, offsetof(site_row, live_from_ps), 0},
+    {"live_to_ps", AX_H5_U64, offsetof(site_row, live_to_ps), 0},
+    {"bit_seconds", AX_H5_F64, offsetof(site_row, bit_seconds), 0},
+};
+
+/* Every component's fault sites (ops->fault_sites) as rows; n set. */
+static site_row *collect_sites(ax_sim *s, size_t *n) {
+  size_t cap = 16, k = 0;
+  site_row *rows = ax_xcalloc(cap, sizeof *rows);
+  ax_fault_site buf[64];
+  for (size_t i = 0; i < s->ncomps; i++) {
+    ax_component *c = s->comps[i];
+    if (!c->model->fault_sites || !c->initialised) continue; /* priv exists only after init */
+    int m = c->model->fault_sites(c, buf, 64);
+    if (m > 64) m = 64;
+    for (int j = 0; j < m; j++) {
+      if (k == cap) rows = ax_xrealloc(rows, (cap *= 2) * sizeof *rows);
+      site_row *r = &rows[k++];
+      memset(r, 0, sizeof *r);
+      snprintf(r->component, STR, "%.63s", c->name);
+      snprintf(r->site, AX_NAME_MAX, "%.63s", buf[j].name);
+      r->bits = buf[j].bits;
+      r->live_from_ps = buf[j].live_from;
+      r->live_to_ps = buf[j].live_to;
+      uint64_t live = buf[j].live_to > buf[j].live_from ? buf[j].live_to - buf[j].live_from : 0;
+      r->bit_seconds = (double)buf[j].bits * (double)live * 1e-12;
+    }
+  }
+  *n = k;
+  return rows;
+}
+
 #define NCOL(a) (sizeof a / sizeof *a)
 
 double ax_sim_total_energy(const ax_sim *s) {
@@ -169,6 +211,13 @@ int ax_sim_write(ax_sim *s, const char *path, double wall_s, char *err, size_t e
   qsort(tr, s->ntraffic, sizeof *tr, traffic_cmp);
   rc |= ax_h5_table(f, "layer_traffic", traffic_cols, NCOL(traffic_cols), sizeof *tr, tr, s->ntraffic);
   free(tr);
+
+  /* fault sites the models expose: bits x live time, the exposure a raw
+   * FIT rate multiplies (campaigns inject into the functional models) */
+  size_t nsites;
+  site_row *sr0 = collect_sites(s, &nsites);
+  if (nsites) rc |= ax_h5_table(f, "fault_sites", site_cols, NCOL(site_cols), sizeof *sr0, sr0, nsites);
+  free(sr0);
 
   comp_row *cr = ax_xcalloc(s->ncomps, sizeof *cr);
   for (size_t i = 0; i < s->ncomps; i++) {

@@ -22,6 +22,15 @@ links = ( { from = "host.unit0"; to = "pe.ctl"; } );
 CFG
 "$W/prefix/bin/axsim" run "$W/sys.cfg" -o "$W/out.h5" >"$W/out.txt"
 grep -q "^sim_time_ps=8000$" "$W/out.txt"
+# the plug-in's fault site reaches the results: 64 PEs x 32-bit accumulators
+# = 2048 bits, live from the op's start (0) to its end (8 ns)
+/usr/bin/python3 - "$W/out.h5" <<'PY'
+import sys, h5py
+r = [x for x in h5py.File(sys.argv[1])["fault_sites"][:] if x["component"] == b"pe"]
+assert len(r) == 1 and r[0]["site"] == b"pe_acc", r
+assert r[0]["bits"] == 2048 and r[0]["live_from_ps"] == 0 and r[0]["live_to_ps"] == 8000, r
+assert abs(r[0]["bit_seconds"] - 2048 * 8e-9) < 1e-18, r
+PY
 # a bad parameter is refused by the plug-in's own check, with file and line
 sed -i 's/pes = 64/pes = 6/' "$W/sys.cfg"
 if "$W/prefix/bin/axsim" check "$W/sys.cfg" 2>"$W/err.txt"; then exit 1; fi
