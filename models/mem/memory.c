@@ -98,7 +98,7 @@ static int mem_recv(ax_component *c, ax_port *p, const ax_msg *msg) {
   e->due = m->bus_free + m->latency;
   if (msg->flags & AX_MSG_WRITE) m->writes++, m->bytes_w += msg->bytes;
   else m->reads++, m->bytes_r += msg->bytes;
-  ax_energy(c, AX_NO_OP, msg->flags & AX_MSG_WRITE ? "write_byte" : "read_byte", msg->bytes,
+  ax_energy(c, msg->op ? msg->op->id : AX_NO_OP, msg->flags & AX_MSG_WRITE ? "write_byte" : "read_byte", msg->bytes,
             m->pj_per_byte);
   /* Answers leave in order: their times never decrease (bus_free grows). */
   ax_schedule(c, m->bus_free + m->latency - now, answer, 0);

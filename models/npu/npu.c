@@ -309,6 +309,7 @@ static void maybe_finish(npu *n)
 static int send_req(npu *n, int write, int t, uint64_t addr, uint64_t bytes)
 {
   ax_msg m = {.kind = AX_MSG_MEM_REQ, .flags = write ? AX_MSG_WRITE : 0, .addr = addr, .bytes = bytes,
+              .op = n->op,
               .tag = (uint64_t)t << 1 | (uint64_t)write};
   if (ax_port_send(n->mem, &m) != AX_OK) return -1; /* ready() resumes */
   n->inflight++;

@@ -190,7 +190,8 @@ static void issue(dma *d)
 {
   while (d->op && !d->wr_blocked && d->wqn && d->wr_fly < d->outstanding) {
     uint64_t off = d->wq[d->wqh].off, b = d->wq[d->wqh].bytes;
-    ax_msg m = {.kind = AX_MSG_MEM_REQ, .flags = AX_MSG_WRITE, .addr = d->dst + off, .bytes = b, .tag = off};
+    ax_msg m = {.kind = AX_MSG_MEM_REQ, .flags = AX_MSG_WRITE, .addr = d->dst + off, .bytes = b, .tag = off,
+                .op = d->op};
     if (ax_port_send(d->wr, &m) != AX_OK) {
       d->wr_blocked = 1, d->wr_eagain++;
       break;
@@ -204,7 +205,8 @@ static void issue(dma *d)
   while (d->op && !d->rd_blocked && d->rd_req < d->total && d->rd_fly < d->outstanding) {
     uint64_t b = d->total - d->rd_req < d->burst ? d->total - d->rd_req : d->burst;
     if (d->held + b > d->buffer) break;
-    ax_msg m = {.kind = AX_MSG_MEM_REQ, .addr = d->src + d->rd_req, .bytes = b, .tag = d->rd_req};
+    ax_msg m = {.kind = AX_MSG_MEM_REQ, .addr = d->src + d->rd_req, .bytes = b, .tag = d->rd_req,
+                .op = d->op};
     if (ax_port_send(d->rd, &m) != AX_OK) {
       d->rd_blocked = 1, d->rd_eagain++;
       break;

@@ -275,7 +275,7 @@ static void grant(noc *n, int pi)
   r->busy += k->flits_ps;
   r->pkts++;
   n->hops++;
-  ax_energy(n->c, AX_NO_OP, "byte_hop", k->payload, n->pj_byte_hop);
+  ax_energy(n->c, k->m.op ? k->m.op->id : AX_NO_OP, "byte_hop", k->payload, n->pj_byte_hop);
   if (n->topo == T_MESH && !k->last) {
     int d = k->ri % 4, x = k->cur % n->cols, y = k->cur / n->cols;
     x += d == D_E ? 1 : d == D_W ? -1 : 0;

@@ -180,7 +180,8 @@ static int sram_recv(ax_component *c, ax_port *p, const ax_msg *m)
   int wr = (m->flags & AX_MSG_WRITE) != 0;
   if (wr) s->writes++, s->bytes_w += m->bytes, s->words_w += words;
   else s->reads++, s->bytes_r += m->bytes, s->words_r += words;
-  ax_energy(c, AX_NO_OP, wr ? "write_access" : "read_access", words, wr ? s->pj_wr : s->pj_rd);
+  ax_energy(c, m->op ? m->op->id : AX_NO_OP, wr ? "write_access" : "read_access", words,
+            wr ? s->pj_wr : s->pj_rd);
   size_t i = 0;
   while (s->q[i].live) i++;
   answer *a = &s->q[i];

@@ -199,7 +199,7 @@ static int scb_recv(ax_component *c, ax_port *p, const ax_msg *msg) {
   e->due = AX_TIME_NEVER;
   if (msg->flags & AX_MSG_WRITE) b->writes++, b->bytes_w += msg->bytes;
   else b->reads++, b->bytes_r += msg->bytes;
-  ax_energy(c, AX_NO_OP, msg->flags & AX_MSG_WRITE ? "write_byte" : "read_byte", msg->bytes,
+  ax_energy(c, msg->op ? msg->op->id : AX_NO_OP, msg->flags & AX_MSG_WRITE ? "write_byte" : "read_byte", msg->bytes,
             b->pj_per_byte);
   char err[512];
   if (axsc_target_put(b->t, id, msg->addr, msg->bytes, (msg->flags & AX_MSG_WRITE) != 0, err,

@@ -304,7 +304,8 @@ static int slot_loaded(const sa *s, uint64_t i)
 
 static int send_req(sa *s, int write, uint64_t bytes, uint64_t tag)
 {
-  ax_msg m = {.kind = AX_MSG_MEM_REQ, .flags = write ? AX_MSG_WRITE : 0, .bytes = bytes, .tag = tag};
+  ax_msg m = {.kind = AX_MSG_MEM_REQ, .flags = write ? AX_MSG_WRITE : 0, .bytes = bytes, .tag = tag,
+              .op = s->op};
   /* operands and outputs in SCALE-Sim's regions (offsets 0 / 10M / 20M words) */
   m.addr = write ? 20000000ull * s->a.word_bytes + s->addr_wr : s->addr_rd;
   if (ax_port_send(s->mem, &m) != AX_OK) return -1; /* ready() resumes */

@@ -93,7 +93,7 @@ static void issue(vec *v) {
     uint64_t *left = wr ? &v->wr_left : &v->rd_left;
     uint64_t n = *left < v->burst ? *left : v->burst;
     ax_msg m = {.kind = AX_MSG_MEM_REQ, .flags = wr ? AX_MSG_WRITE : 0, .addr = v->next_addr,
-                .bytes = n, .tag = v->op->id};
+                .bytes = n, .tag = v->op->id, .op = v->op};
     if (ax_port_send(v->mem, &m) != AX_OK) return; /* ready() resumes */
     v->next_addr += n;
     *left -= n;

@@ -79,6 +79,8 @@ static void test_hand_checked_run(void **st) {
   ax_sim_collect_stats(s);
   double e = ax_sim_total_energy(s);
   assert_true(e > 256 + 512 * 120 - 1e-6 && e < 256 + 512 * 120 + 1e-6);
+  /* and all of it is the op's: its requests carry it to the memory */
+  assert_true(s->layers[0].energy_pj > 256 + 512 * 120 - 1e-6 && s->layers[0].energy_pj < 256 + 512 * 120 + 1e-6);
   ax_sim_free(s);
 }
 
