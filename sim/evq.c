@@ -132,8 +132,9 @@ static void hp_push(ax_hev *v, size_t *n, const ax_hev *h) {
 
 /* Remove the root of the heap v[0..*n). */
 static void hp_pop(ax_hev *v, size_t *n) {
-  ax_hev last = v[--*n];
-  size_t i = 0, m = *n;
+  size_t i = 0, m = --*n;
+  if (!m) return; /* the only event: nothing to sift (the N = 1 ring's every pop) */
+  ax_hev last = v[m];
   for (;;) {
     size_t l = 2 * i + 1, k = i;
     const ax_hev *best = &last;
@@ -143,7 +144,7 @@ static void hp_pop(ax_hev *v, size_t *n) {
     v[i] = v[k];
     i = k;
   }
-  if (m) v[i] = last;
+  v[i] = last;
 }
 
 static void heap_push(ax_evq *q, const ax_hev *h) {
@@ -188,17 +189,33 @@ static void to_wheel(ax_evq *q) {
 
 ax_event_h ax_evq_push_slow(ax_evq *q, ax_time_t t, int prio, ax_event_fn fn, ax_component *c,
                             uint64_t arg) {
-  ax_ev e = {++q->seq, fn, c, arg};
+  uint64_t seq = ++q->seq;
   if (t < q->now) t = q->now; /* callers guarantee t >= now; stay safe */
-  ax_event_h h = {t, e.seq};
+  ax_event_h h = {t, seq};
   if (q->small) {
     if (q->nsh < AX_EVQ_SMALL) {
-      ax_hev hv = {t, e.seq, prio, e};
-      hp_push(q->sh, &q->nsh, &hv);
+      /* Sift up in place. The new event has the largest seq, so it goes
+       * before its parent only on an earlier (time, prio). */
+      ax_hev *v = q->sh;
+      size_t i = q->nsh++;
+      while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (v[p].time < t || (v[p].time == t && v[p].prio <= prio)) break;
+        v[i] = v[p];
+        i = p;
+      }
+      v[i].time = t;
+      v[i].seq = seq;
+      v[i].prio = prio;
+      v[i].ev.seq = seq;
+      v[i].ev.fn = fn;
+      v[i].ev.c = c;
+      v[i].ev.arg = arg;
       return h;
     }
     to_wheel(q);
   }
+  ax_ev e = {seq, fn, c, arg};
   wheel_insert(q, t, prio, &e);
   return h;
 }
@@ -273,13 +290,16 @@ int ax_evq_run(ax_evq *q, ax_time_t until) {
   for (;;) {
     if (q->small) {
       if (!q->nsh) return 0;
-      if (q->sh[0].time > until) return 1;
-      ax_ev e = q->sh[0].ev;
-      q->now = q->sh[0].time;
+      const ax_hev *h = &q->sh[0];
+      if (h->time > until) return 1;
+      ax_event_fn fn = h->ev.fn; /* seq is not needed to run it */
+      ax_component *c = h->ev.c;
+      uint64_t arg = h->ev.arg;
+      q->now = h->time;
       hp_pop(q->sh, &q->nsh);
-      if (!e.fn) continue;
+      if (!fn) continue;
       q->dispatched++;
-      e.fn(e.c, e.arg);
+      fn(c, arg);
       if (__builtin_expect(q->stop, 0)) return 1;
       continue;
     }
@@ -302,23 +322,39 @@ int ax_evq_run(ax_evq *q, ax_time_t until) {
     if (t > until) return 1;
     q->now = t;
     uint32_t b = q->slot[s] - 1;
+    /* Events taken and run from this bucket, added to count / dispatched
+     * once it is done (or stopped): nothing reads them meanwhile. */
+    uint64_t taken = 0, ran = 0;
     for (;;) {
       /* The earliest priority with events left; handlers may add to any. */
       ax_bucket *bk = &q->bk[b]; /* re-read: handlers may grow the pool */
-      if (!bk->mask) break;
-      int p = __builtin_ctz(bk->mask);
+      uint32_t mask = bk->mask;
+      if (!mask) break;
+      int p = __builtin_ctz(mask);
       ax_fifo *f = &bk->q[p];
-      ax_ev e = f->v[f->head++];
-      q->count--;
-      if (f->head == f->len) {
+      uint32_t h = f->head;
+      const ax_ev *e = &f->v[h];
+      ax_event_fn fn = e->fn; /* copied out: the handler may grow this FIFO */
+      ax_component *c = e->c;
+      uint64_t arg = e->arg;
+      taken++;
+      if (++h == f->len) {
         f->head = f->len = 0; /* ran dry: reset in place for reuse */
-        bk->mask &= ~(1u << p);
+        bk->mask = mask & ~(1u << p);
+      } else {
+        f->head = h;
       }
-      if (!e.fn) continue;
-      q->dispatched++;
-      e.fn(e.c, e.arg);
-      if (__builtin_expect(q->stop, 0)) return 1; /* the rest of this slot stays */
+      if (!fn) continue;
+      ran++;
+      fn(c, arg);
+      if (__builtin_expect(q->stop, 0)) { /* the rest of this slot stays */
+        q->count -= taken;
+        q->dispatched += ran;
+        return 1;
+      }
     }
+    q->count -= taken;
+    q->dispatched += ran;
     bucket_release(q, s);
   }
 }
