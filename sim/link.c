@@ -63,24 +63,29 @@ int ax_link_join(ax_sim *s, ax_port *a, ax_port *b, ax_time_t latency, double gb
   return AX_OK;
 }
 
-/* Hand arrived messages to the receiver, in order, until it refuses. */
-static void lane_deliver(ax_lane *l) {
+/* Hand arrived messages to the receiver d (= l->dst->comp), in order,
+ * until it refuses. */
+static void lane_deliver(ax_lane *l, ax_component *d) {
+  if (l->blocked) return; /* set only below, cleared by ax_port_unblock */
   ax_time_t now = l->q->now;
-  ax_component *d = l->dst->comp;
   int (*recv)(ax_component *, ax_port *, const ax_msg *) = d->model->recv;
+  uint32_t head = l->head, wrap = l->cap - 1;
   int freed = 0;
-  while (l->n && !l->blocked) {
+  /* n is re-read after every recv: a component linked to itself may send
+   * on this lane from its own recv. */
+  while (l->n) {
     /* The receiver reads the message in place: nothing can overwrite the
      * head slot during its recv (a send on this lane writes slot head+n,
      * and only while n < depth <= cap). */
-    const ax_msg *m = &l->ring[l->head].m;
-    if (l->ring[l->head].arrive > now) break;
+    const ax_msg *m = &l->ring[head].m;
+    if (l->ring[head].arrive > now) break;
     if (recv && recv(d, l->dst, m) == AX_EAGAIN) {
       l->blocked = 1;
       l->refusals++;
       break;
     }
-    l->head = (l->head + 1) & (l->cap - 1);
+    head = (head + 1) & wrap;
+    l->head = head;
     l->n--;
     freed = 1;
   }
@@ -91,9 +96,9 @@ static void lane_deliver(ax_lane *l) {
   }
 }
 
+/* The delivery event: every push passes the lane's receiver as c. */
 static void lane_event(ax_component *dst, uint64_t arg) {
-  (void)dst;
-  lane_deliver((ax_lane *)(uintptr_t)arg);
+  lane_deliver((ax_lane *)(uintptr_t)arg, dst);
 }
 
 int ax_port_can_send(const ax_port *p) { return p->out && p->out->n < p->out->depth; }
