@@ -322,9 +322,6 @@ int ax_evq_run(ax_evq *q, ax_time_t until) {
     if (t > until) return 1;
     q->now = t;
     uint32_t b = q->slot[s] - 1;
-    /* Events taken and run from this bucket, added to count / dispatched
-     * once it is done (or stopped): nothing reads them meanwhile. */
-    uint64_t taken = 0, ran = 0;
     for (;;) {
       /* The earliest priority with events left; handlers may add to any. */
       ax_bucket *bk = &q->bk[b]; /* re-read: handlers may grow the pool */
@@ -337,7 +334,7 @@ int ax_evq_run(ax_evq *q, ax_time_t until) {
       ax_event_fn fn = e->fn; /* copied out: the handler may grow this FIFO */
       ax_component *c = e->c;
       uint64_t arg = e->arg;
-      taken++;
+      q->count--; /* before the handler: ax_evq_pending excludes the running event */
       if (++h == f->len) {
         f->head = f->len = 0; /* ran dry: reset in place for reuse */
         bk->mask = mask & ~(1u << p);
@@ -345,16 +342,10 @@ int ax_evq_run(ax_evq *q, ax_time_t until) {
         f->head = h;
       }
       if (!fn) continue;
-      ran++;
+      q->dispatched++;
       fn(c, arg);
-      if (__builtin_expect(q->stop, 0)) { /* the rest of this slot stays */
-        q->count -= taken;
-        q->dispatched += ran;
-        return 1;
-      }
+      if (__builtin_expect(q->stop, 0)) return 1; /* the rest of this slot stays */
     }
-    q->count -= taken;
-    q->dispatched += ran;
     bucket_release(q, s);
   }
 }

@@ -48,7 +48,7 @@ typedef struct ax_hev { /* a far-future event */
 typedef struct ax_evq {
   ax_time_t now, base;
   uint64_t seq;
-  uint64_t dispatched;   /* events run; like count, exact whenever ax_evq_run has returned */
+  uint64_t dispatched;
   uint32_t *slot;       /* bucket index + 1, 0 = empty */
   uint64_t *bits;       /* one bit per slot */
   uint64_t *sum;        /* one bit per non-zero word of bits */
@@ -61,8 +61,7 @@ typedef struct ax_evq {
   int small;            /* events are in sh[] (small heap), the wheel is empty */
   ax_hev *sh;
   size_t nsh;
-  uint64_t count;       /* events in the wheel and the far heap (wheel mode); the run loop
-                         * subtracts a bucket's events once it is done */
+  uint64_t count;       /* events in the wheel and the far heap (wheel mode) */
   int stop;             /* set by ax_evq_stop: run returns after the current event */
   /* The bucket most recently pushed to: most pushes go to the same
    * timestamp as the one before (N components on one clock edge). */

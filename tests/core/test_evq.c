@@ -136,6 +136,30 @@ static void test_dynamic_monotone(void **st) {
   free(ran);
 }
 
+/* ax_evq_pending seen from inside a handler (the run's sampler relies on it
+ * to stop rescheduling itself): it counts the events not yet run, never the
+ * running one. 200 events (past the small heap) at 40 timestamps, 5 per
+ * timestamp: when the k-th one (k from 1) runs, 200 - k remain. */
+static uint64_t pend_k;
+static void pend_check(ax_component *c, uint64_t arg) {
+  (void)c;
+  (void)arg;
+  pend_k++;
+  assert_int_equal(ax_evq_pending(&Q), 200 - pend_k);
+}
+
+static void test_pending_in_handler(void **st) {
+  (void)st;
+  assert_int_equal(ax_evq_init(&Q), AX_OK);
+  pend_k = 0;
+  for (int i = 0; i < 200; i++) ax_evq_push(&Q, (ax_time_t)(i % 40) * 1000, 1, pend_check, NULL, 0);
+  assert_int_equal(ax_evq_pending(&Q), 200);
+  assert_int_equal(ax_evq_run(&Q, AX_TIME_NEVER), 0);
+  assert_int_equal(pend_k, 200);
+  assert_int_equal(Q.dispatched, 200);
+  ax_evq_free(&Q);
+}
+
 /* Hand-made tie-break case: three events at t=5000: prio 2 first pushed,
  * then prio 0, then prio 0 again; run order must be 1, 2, 0. */
 static void test_tie_break(void **st) {
@@ -306,6 +330,7 @@ static void test_dynamic_vs_reference(void **st) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_tie_break),
+      cmocka_unit_test(test_pending_in_handler),
       cmocka_unit_test(test_static_order),
       cmocka_unit_test(test_dynamic_monotone),
       cmocka_unit_test(test_dynamic_vs_reference),
