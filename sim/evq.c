@@ -115,7 +115,7 @@ static inline uint32_t next_busy(const ax_evq *q, uint32_t s) {
 static int hev_less(const ax_hev *a, const ax_hev *b) {
   if (a->time != b->time) return a->time < b->time;
   if (a->prio != b->prio) return a->prio < b->prio;
-  return a->seq < b->seq;
+  return a->ev.seq < b->ev.seq;
 }
 
 /* Binary min-heap over v[0..*n) by (time, prio, seq); v has room. */
@@ -169,7 +169,7 @@ static void wheel_insert(ax_evq *q, ax_time_t t, int prio, const ax_ev *e) {
     fifo_push(&q->bk[b].q[prio], e);
     q->bk[b].mask |= 1u << prio;
   } else {
-    ax_hev hv = {t, e->seq, prio, *e};
+    ax_hev hv = {t, prio, *e};
     heap_push(q, &hv);
   }
   q->count++;
@@ -187,36 +187,39 @@ static void to_wheel(ax_evq *q) {
   }
 }
 
+/* The wheel side of a push (out of line: it keeps ax_evq_push_slow's
+ * small-heap path free of register saves). */
+__attribute__((noinline)) static void push_wheel(ax_evq *q, ax_time_t t, int prio, const ax_ev *e) {
+  if (q->small) to_wheel(q);
+  wheel_insert(q, t, prio, e);
+}
+
 ax_event_h ax_evq_push_slow(ax_evq *q, ax_time_t t, int prio, ax_event_fn fn, ax_component *c,
                             uint64_t arg) {
   uint64_t seq = ++q->seq;
   if (t < q->now) t = q->now; /* callers guarantee t >= now; stay safe */
   ax_event_h h = {t, seq};
-  if (q->small) {
-    if (q->nsh < AX_EVQ_SMALL) {
-      /* Sift up in place. The new event has the largest seq, so it goes
-       * before its parent only on an earlier (time, prio). */
-      ax_hev *v = q->sh;
-      size_t i = q->nsh++;
-      while (i > 0) {
-        size_t p = (i - 1) / 2;
-        if (v[p].time < t || (v[p].time == t && v[p].prio <= prio)) break;
-        v[i] = v[p];
-        i = p;
-      }
-      v[i].time = t;
-      v[i].seq = seq;
-      v[i].prio = prio;
-      v[i].ev.seq = seq;
-      v[i].ev.fn = fn;
-      v[i].ev.c = c;
-      v[i].ev.arg = arg;
-      return h;
+  if (q->small && q->nsh < AX_EVQ_SMALL) {
+    /* Sift up in place. The new event has the largest seq, so it goes
+     * before its parent only on an earlier (time, prio). */
+    ax_hev *v = q->sh;
+    size_t i = q->nsh++;
+    while (i > 0) {
+      size_t p = (i - 1) / 2;
+      if (v[p].time < t || (v[p].time == t && v[p].prio <= prio)) break;
+      v[i] = v[p];
+      i = p;
     }
-    to_wheel(q);
+    v[i].time = t;
+    v[i].prio = prio;
+    v[i].ev.seq = seq;
+    v[i].ev.fn = fn;
+    v[i].ev.c = c;
+    v[i].ev.arg = arg;
+    return h;
   }
   ax_ev e = {seq, fn, c, arg};
-  wheel_insert(q, t, prio, &e);
+  push_wheel(q, t, prio, &e); /* the small heap is full (it moves to the wheel) or not in use */
   return h;
 }
 
@@ -234,7 +237,7 @@ int ax_evq_cancel(ax_evq *q, ax_event_h h) {
   if (h.time < q->now) return AX_EINVAL;
   if (q->small) {
     for (size_t i = 0; i < q->nsh; i++)
-      if (q->sh[i].seq == h.seq && q->sh[i].ev.fn) {
+      if (q->sh[i].ev.seq == h.seq && q->sh[i].ev.fn) {
         q->sh[i].ev.fn = NULL;
         return AX_OK;
       }
@@ -254,7 +257,7 @@ int ax_evq_cancel(ax_evq *q, ax_event_h h) {
   }
   /* Far-future cancellations are rare: a linear scan keeps the heap simple. */
   for (size_t i = 0; i < q->nheap; i++)
-    if (q->heap[i].seq == h.seq && q->heap[i].ev.fn) {
+    if (q->heap[i].ev.seq == h.seq && q->heap[i].ev.fn) {
       q->heap[i].ev.fn = NULL;
       return AX_OK;
     }

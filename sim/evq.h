@@ -38,11 +38,10 @@ typedef struct ax_bucket {
   ax_fifo q[AX_PRIO_N];
 } ax_bucket;
 
-typedef struct ax_hev { /* a far-future event */
+typedef struct ax_hev { /* an event of the small or the far heap: 48 bytes */
   ax_time_t time;
-  uint64_t seq;
   int prio;
-  ax_ev ev;
+  ax_ev ev;     /* ev.seq breaks ties */
 } ax_hev;
 
 typedef struct ax_evq {
