@@ -179,11 +179,69 @@ static void test_port_taken(void **st) {
   ax_sim_free(s);
 }
 
+/* A component linked to itself (port out -> port in, 1 ns, unlimited
+ * bandwidth, 3 credits: a ring of 4 slots) that sends from its own recv,
+ * i.e. onto the lane being delivered. At t = 0 it sends tags 0 and 1; each
+ * message x received sends x + 10 while that is below 30. By hand, the lane
+ * is one FIFO: tags 0, 1 arrive at 1 ns, 10, 11 at 2 ns, 20, 21 at 3 ns;
+ * no message is lost or overwritten although each send lands in the slot
+ * after the one being read. */
+static struct {
+  ax_time_t at[8];
+  uint64_t tag[8];
+  int n, eagain;
+} LOOP;
+
+static void loop_start(ax_component *c) {
+  for (uint64_t t = 0; t < 2; t++) {
+    ax_msg m = {.kind = AX_MSG_TOKEN, .bytes = 8, .tag = t};
+    assert_int_equal(ax_port_send(ax_comp_port(c, "out"), &m), AX_OK);
+  }
+}
+
+static int loop_recv(ax_component *c, ax_port *port, const ax_msg *m) {
+  (void)port;
+  if (LOOP.n < 8) {
+    LOOP.at[LOOP.n] = ax_now(ax_comp_sim(c));
+    LOOP.tag[LOOP.n] = m->tag;
+  }
+  LOOP.n++;
+  if (m->tag + 10 < 30) {
+    ax_msg r = {.kind = AX_MSG_TOKEN, .bytes = 8, .tag = m->tag + 10};
+    if (ax_port_send(ax_comp_port(c, "out"), &r) != AX_OK) LOOP.eagain++;
+  }
+  return AX_OK;
+}
+
+static const ax_port_def loop_ports[] = {{"out", ""}, {"in", ""}, {NULL, NULL}};
+static const ax_model loop_model = {.abi = AX_ABI_VERSION, .name = "loop", .ports = loop_ports,
+                                    .start = loop_start, .recv = loop_recv};
+
+static void test_self_link(void **st) {
+  (void)st;
+  memset(&LOOP, 0, sizeof LOOP);
+  ax_sim *s = ax_sim_new(1);
+  ax_component *a = ax_sim_add_component(s, "a", &loop_model, 1000, 0);
+  char err[256];
+  assert_int_equal(ax_link_join(s, ax_comp_port(a, "out"), ax_comp_port(a, "in"), 1000, 0, 3, 0, err, sizeof err), AX_OK);
+  assert_int_equal(ax_sim_init_components(s, err, sizeof err), AX_OK);
+  assert_int_equal(ax_sim_run(s), AX_OK);
+  const ax_time_t at[6] = {1000, 1000, 2000, 2000, 3000, 3000};
+  const uint64_t tag[6] = {0, 1, 10, 11, 20, 21};
+  assert_int_equal(LOOP.n, 6);
+  assert_int_equal(LOOP.eagain, 0);
+  for (int i = 0; i < 6; i++) {
+    assert_int_equal(LOOP.at[i], at[i]);
+    assert_int_equal(LOOP.tag[i], tag[i]);
+  }
+  ax_sim_free(s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_latency_bandwidth), cmocka_unit_test(test_credits),
       cmocka_unit_test(test_backpressure), cmocka_unit_test(test_both_directions),
-      cmocka_unit_test(test_port_taken),
+      cmocka_unit_test(test_port_taken), cmocka_unit_test(test_self_link),
   };
   return cmocka_run_group_tests_name("link", tests, NULL, NULL);
 }
