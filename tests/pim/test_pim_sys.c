@@ -98,6 +98,44 @@ static void test_attention_on_pim(void **st) {
   ax_sim_free(s);
 }
 
+/* The roofline's mem path against the idealised `memory` (100 ns after a
+ * request's last byte, 100 GB/s = 10 ps/B, in order). gemm 64x64x64 fp16
+ * reads 24,576 B = 24 requests of 1024 B, all issued at 0 (outstanding
+ * 64); request i is on the bus until (i+1) x 10,240 ps and answered 100 ns
+ * later: the last at 24 x 10,240 + 100,000 = 345,760 ps. Compute (524,288
+ * ops at 1e6 per ns) is 524 ps, hidden. Sampled (8,192 B = 8 requests):
+ * half the sample is answered at 4 x 10,240 + 100,000 = 140,960 ps, all
+ * of it at 181,920; the rest is timed at the second half's rate:
+ * 140,960 + 40,960 x (24,576 - 4,096) / (8,192 - 4,096) = 345,760 ps,
+ * the full run's time, as it must be for a memory in steady state. The
+ * unsampled 16,384 B are charged at pj_per_byte (2): 32,768 pJ. */
+static void test_roofline_mem(void **st) {
+  (void)st;
+  static const char *cfg =
+      "host = { model = \"host\"; trace = \"t.axt\"; map = \"*:place\"; };\n"
+      "place = { model = \"place\"; policy = \"all_xpu\"; };\n"
+      "xpu = { model = \"roofline\"; peak_gops = 1e6; pj_per_byte = 2.0; pj_per_op = 0.0;\n"
+      "        request_bytes = 1024; outstanding = 64; sample_bytes = %d; };\n"
+      "m = { model = \"memory\"; latency_ns = 100.0; bandwidth_gbps = 100.0; pj_per_byte = 0.0; };\n"
+      "links = ( { from = \"host.unit0\"; to = \"place.ctl\"; },\n"
+      "          { from = \"place.xpu\"; to = \"xpu.ctl\"; },\n"
+      "          { from = \"xpu.mem\"; to = \"m.in0\"; } );\n";
+  write_file(DIR "/t.axt", "axtrace 1\ngemm name=mm m=64 n=64 k=64 dtype=fp16\n");
+  int samples[] = {0, 8192};
+  for (int i = 0; i < 2; i++) {
+    char buf[2048];
+    snprintf(buf, sizeof buf, cfg, samples[i]);
+    write_file(DIR "/sys.cfg", buf);
+    ax_sim *s = run();
+    assert_int_equal(s->layers[0].end, 345760);
+    assert_int_equal((uint64_t)stat(s, "m", "bytes_read"), samples[i] ? 8192 : 24576);
+    double e = 0;
+    for (size_t j = 0; j < s->nenergy; j++) e += s->energy[j].pj;
+    assert_true(e > (samples[i] ? 32767.9 : -0.1) && e < (samples[i] ? 32768.1 : 0.1));
+    ax_sim_free(s);
+  }
+}
+
 static void test_bad_config(void **st) {
   (void)st;
   write_file(DIR "/t.axt", "axtrace 1\ngemv name=g m=16 k=1024\n");
@@ -117,6 +155,7 @@ static void test_bad_config(void **st) {
 int main(void) {
   (void)!system("mkdir -p " DIR);
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_placement_and_times),
-                                     cmocka_unit_test(test_attention_on_pim), cmocka_unit_test(test_bad_config)};
+                                     cmocka_unit_test(test_attention_on_pim), cmocka_unit_test(test_roofline_mem),
+                                     cmocka_unit_test(test_bad_config)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
