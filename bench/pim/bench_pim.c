@@ -81,7 +81,11 @@ static void gpt2(void) {
     report(lbl, s, 16);
     ax_sim_free(s);
     s = run(AX_SRC_DIR "/configs/pim-gpt-nopim.cfg", o, 1, NULL);
-    snprintf(lbl, sizeof lbl, "%s no-PIM", models[i]);
+    snprintf(lbl, sizeof lbl, "%s no-PIM (dram)", models[i]);
+    report(lbl, s, 16);
+    ax_sim_free(s);
+    s = run(AX_SRC_DIR "/bench/pim/pim-gpt-nopim-roofline.cfg", o, 1, NULL);
+    snprintf(lbl, sizeof lbl, "%s no-PIM (roofline)", models[i]);
     report(lbl, s, 16);
     ax_sim_free(s);
   }
