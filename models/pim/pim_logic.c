@@ -90,8 +90,8 @@ static void issue(ax_component *c, roof *r) {
  * answer would not do: the controller reorders, so it can come late.) */
 static void mem_sampled(ax_component *c, roof *r) {
   ax_time_t now = ax_now(ax_comp_sim(c));
-  double t = (double)(now - r->started);
-  if (r->sampled > r->half_bytes && r->op_bytes > r->sampled)
+  double t = (double)(now - r->started) * (double)r->op_bytes / (double)r->sampled; /* one-request sample */
+  if (r->sampled > r->half_bytes)
     t = (double)(r->half_at - r->started) +
         (double)(now - r->half_at) * (double)(r->op_bytes - r->half_bytes) / (double)(r->sampled - r->half_bytes);
   ax_time_t end = r->started + (ax_time_t)(t + 0.5);

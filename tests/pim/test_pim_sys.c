@@ -108,7 +108,9 @@ static void test_attention_on_pim(void **st) {
  * of it at 181,920; the rest is timed at the second half's rate:
  * 140,960 + 40,960 x (24,576 - 4,096) / (8,192 - 4,096) = 345,760 ps,
  * the full run's time, as it must be for a memory in steady state. The
- * unsampled 16,384 B are charged at pj_per_byte (2): 32,768 pJ. */
+ * unsampled 16,384 B are charged at pj_per_byte (2): 32,768 pJ. A
+ * one-request sample (1,024 B) has no second half: its 110,240 ps (one
+ * transfer + latency) scale by 24 to 2,645,760 ps; 23,552 B x 2 pJ. */
 static void test_roofline_mem(void **st) {
   (void)st;
   static const char *cfg =
@@ -121,17 +123,19 @@ static void test_roofline_mem(void **st) {
       "          { from = \"place.xpu\"; to = \"xpu.ctl\"; },\n"
       "          { from = \"xpu.mem\"; to = \"m.in0\"; } );\n";
   write_file(DIR "/t.axt", "axtrace 1\ngemm name=mm m=64 n=64 k=64 dtype=fp16\n");
-  int samples[] = {0, 8192};
-  for (int i = 0; i < 2; i++) {
+  int samples[] = {0, 8192, 1024};
+  uint64_t ends[] = {345760, 345760, 2645760};
+  double pj[] = {0, 32768, 47104};
+  for (int i = 0; i < 3; i++) {
     char buf[2048];
     snprintf(buf, sizeof buf, cfg, samples[i]);
     write_file(DIR "/sys.cfg", buf);
     ax_sim *s = run();
-    assert_int_equal(s->layers[0].end, 345760);
-    assert_int_equal((uint64_t)stat(s, "m", "bytes_read"), samples[i] ? 8192 : 24576);
+    assert_int_equal(s->layers[0].end, ends[i]);
+    assert_int_equal((uint64_t)stat(s, "m", "bytes_read"), samples[i] ? samples[i] : 24576);
     double e = 0;
     for (size_t j = 0; j < s->nenergy; j++) e += s->energy[j].pj;
-    assert_true(e > (samples[i] ? 32767.9 : -0.1) && e < (samples[i] ? 32768.1 : 0.1));
+    assert_true(e > pj[i] - 0.1 && e < pj[i] + 0.1);
     ax_sim_free(s);
   }
 }
