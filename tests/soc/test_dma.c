@@ -29,34 +29,11 @@
 
 #define DIR AX_BIN_DIR "/tests_tmp_dma"
 
-static ax_sim *load(const char *cfg, char *err)
-{
-  ax_sim *s = NULL;
-  write_file(DIR "/sys.cfg", cfg);
-  int rc = ax_config_load(DIR "/sys.cfg", NULL, 0, 0, 0, &s, err, AX_ERR_MAX);
-  if (rc == AX_OK) rc = ax_sim_init_components(s, err, AX_ERR_MAX);
-  if (rc != AX_OK) {
-    ax_sim_free(s);
-    return NULL;
-  }
-  return s;
-}
-
-static ax_sim *run(const char *cfg)
-{
-  char err[AX_ERR_MAX];
-  ax_sim *s = load(cfg, err);
-  if (!s) fail_msg("%s", err);
-  if (ax_sim_run(s) != AX_OK) fail_msg("%s", s->err);
-  ax_sim_collect_stats(s);
-  return s;
-}
-
 /* A run that must stop with an error containing msg. */
 static void run_fails(const char *cfg, const char *msg)
 {
   char err[AX_ERR_MAX];
-  ax_sim *s = load(cfg, err);
+  ax_sim *s = axt_load(DIR "/sys.cfg", cfg, err);
   if (!s) fail_msg("load failed: %s", err);
   if (ax_sim_run(s) == AX_OK) fail_msg("run succeeded, expected '%s'", msg);
   if (!strstr(s->err, msg)) fail_msg("got '%s', expected '%s'", s->err, msg);
@@ -89,7 +66,7 @@ static const char *copy_cfg(char *buf, size_t n, const char *dma_extra, const ch
 static ax_time_t copy_time(const char *dma_extra, const char *src_extra, const char *dst_bw)
 {
   char cfg[2048];
-  ax_sim *s = run(copy_cfg(cfg, sizeof cfg, dma_extra, src_extra, dst_bw));
+  ax_sim *s = axt_run(DIR "/sys.cfg", copy_cfg(cfg, sizeof cfg, dma_extra, src_extra, dst_bw));
   ax_time_t t = s->layers[0].end;
   assert_int_equal(stat_of(s, "dma", "bytes_read"), 4096);
   assert_int_equal(stat_of(s, "dma", "bytes_written"), 4096);
@@ -142,10 +119,10 @@ static void test_dma_backpressure(void **st)
   assert_int_equal(copy_time("outstanding = 16;", "", "1.6"), 2690000);
   /* the refusals reached the engine as AX_EAGAIN on its rd port */
   char cfg[2048];
-  ax_sim *s = run(copy_cfg(cfg, sizeof cfg, "outstanding = 4;", "queue = 2;", "12.8"));
+  ax_sim *s = axt_run(DIR "/sys.cfg", copy_cfg(cfg, sizeof cfg, "outstanding = 4;", "queue = 2;", "12.8"));
   assert_true(stat_of(s, "dma", "rd_refused") == 0); /* depth 64: the link still had credits */
   ax_sim_free(s);
-  s = run("host = { model = \"host\"; trace = \"m.axt\"; map = \"*:dma\"; };\n"
+  s = axt_run(DIR "/sys.cfg", "host = { model = \"host\"; trace = \"m.axt\"; map = \"*:dma\"; };\n"
           "dma = { model = \"dma\"; outstanding = 4; };\n"
           "src = { model = \"memory\"; latency_ns = 100.0; bandwidth_gbps = 6.4; queue = 2; };\n"
           "dst = { model = \"memory\"; latency_ns = 20.0; bandwidth_gbps = 12.8; };\n"
@@ -188,7 +165,7 @@ static void test_sram_bank_conflicts(void **st)
     snprintf(cfg, sizeof cfg,
              SRAM_RD("", "@mva:a,@mvb:b", "outstanding = 1; burst_bytes = 8; place = \"mva:0x0:0x0\";", "%s"),
              cases[i].place_b);
-    ax_sim *s = run(cfg);
+    ax_sim *s = axt_run(DIR "/sys.cfg", cfg);
     if (s->layers[0].end != cases[i].a || s->layers[1].end != cases[i].b)
       fail_msg("case %zu: DONE at %llu and %llu ps, expected %llu and %llu", i,
                (unsigned long long)s->layers[0].end, (unsigned long long)s->layers[1].end,
@@ -203,7 +180,7 @@ static void test_sram_bank_conflicts(void **st)
   for (size_t i = 0; i < 4; i++) {
     char cfg[4096];
     snprintf(cfg, sizeof cfg, SRAM_RD("%s", "*:a", "outstanding = 1;", ""), wide[i].sram);
-    ax_sim *s = run(cfg);
+    ax_sim *s = axt_run(DIR "/sys.cfg", cfg);
     if (s->layers[0].end != wide[i].t)
       fail_msg("'%s': DONE at %llu ps, expected %llu", wide[i].sram, (unsigned long long)s->layers[0].end,
                (unsigned long long)wide[i].t);
@@ -223,7 +200,7 @@ static void test_sram_stream(void **st)
 {
   (void)st;
   write_file(DIR "/m.axt", "axtrace 1\nmove name=mva bytes=4096\n");
-  ax_sim *s = run(SRAM_RD("", "*:a", "outstanding = 4;", ""));
+  ax_sim *s = axt_run(DIR "/sys.cfg", SRAM_RD("", "*:a", "outstanding = 4;", ""));
   assert_int_equal(s->layers[0].end, 64000);
   assert_int_equal(stat_of(s, "sp", "conflict_cycles"), 1488);
   assert_int_equal(stat_of(s, "sp", "max_conflict_wait"), 3);
@@ -251,7 +228,7 @@ static void test_sram_capacity(void **st)
   "m0 = { model = \"memory\"; latency_ns = 0.0; bandwidth_gbps = 1000000.0; };\n"                     \
   "links = ( { from = \"host.unit0\"; to = \"d.ctl\"; }, { from = \"d.rd\"; to = \"m0.in0\"; },\n"  \
   "  { from = \"d.wr\"; to = \"sp.in0\"; } );\n"
-  ax_sim *s = run(SRAM_WR("mv:0x0:0x1000"));
+  ax_sim *s = axt_run(DIR "/sys.cfg", SRAM_WR("mv:0x0:0x1000"));
   assert_int_equal(stat_of(s, "sp", "bytes_written"), 4096);
   assert_int_equal(stat_of(s, "sp", "write_accesses"), 512);
   ax_sim_free(s);
@@ -273,12 +250,12 @@ static void test_dma_errors(void **st)
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     char cfg[2048], err[AX_ERR_MAX];
-    ax_sim *s = load(copy_cfg(cfg, sizeof cfg, bad[i].dma, "", "12.8"), err);
+    ax_sim *s = axt_load(DIR "/sys.cfg", copy_cfg(cfg, sizeof cfg, bad[i].dma, "", "12.8"), err);
     assert_null(s);
     if (!strstr(err, bad[i].msg) || !strstr(err, "sys.cfg:2")) fail_msg("case %zu: got '%s'", i, err);
   }
   char cfg[2048], err[AX_ERR_MAX];
-  ax_sim *s = load("sp = { model = \"sram\"; capacity_kb = 3; banks = 8; width_bytes = 512; };\n", err);
+  ax_sim *s = axt_load(DIR "/sys.cfg", "sp = { model = \"sram\"; capacity_kb = 3; banks = 8; width_bytes = 512; };\n", err);
   assert_null(s);
   if (!strstr(err, "capacity_kb = 3: not a whole number of rows of banks x width_bytes = 8 x 512 bytes"))
     fail_msg("got '%s'", err);

@@ -74,18 +74,6 @@ static void test_heft_topcuoglu(void **st)
 
 /* ---- runs ------------------------------------------------------------------------ */
 
-static ax_sim *run(const char *cfg)
-{
-  char err[AX_ERR_MAX];
-  ax_sim *s;
-  write_file(DIR "/sys.cfg", cfg);
-  if (ax_config_load(DIR "/sys.cfg", NULL, 0, 0, 0, &s, err, sizeof err) != AX_OK) fail_msg("%s", err);
-  if (ax_sim_init_components(s, err, sizeof err) != AX_OK) fail_msg("%s", err);
-  if (ax_sim_run(s) != AX_OK) fail_msg("%s", s->err);
-  ax_sim_collect_stats(s);
-  return s;
-}
-
 static double stat_of(ax_sim *s, const char *comp, const char *name)
 {
   ax_component *c = ax_sim_find(s, comp);
@@ -126,7 +114,7 @@ static void test_heft_run(void **st)
 {
   (void)st;
   write_file(DIR "/dag.axt", DAG);
-  ax_sim *s = run("host = { model = \"host\"; trace = \"dag.axt\"; policy = \"heft\"; rates = \"vA:0:16,vB:0:8\"; };\n" UNITS);
+  ax_sim *s = axt_run(DIR "/sys.cfg", "host = { model = \"host\"; trace = \"dag.axt\"; policy = \"heft\"; rates = \"vA:0:16,vB:0:8\"; };\n" UNITS);
   static const struct { const char *n, *u; uint64_t s, e; } want[] = {
       {"a", "vA", 0, 100}, {"b", "vB", 100, 200}, {"c", "vA", 100, 200}, {"d", "vA", 200, 220}, {"e", "vA", 220, 250}};
   for (size_t i = 0; i < 5; i++) {
@@ -163,7 +151,7 @@ static void test_heft_npu_costs(void **st)
                               "eltwise name=c elems=4000 fn=relu deps=a\n"
                               "eltwise name=d elems=800 fn=relu deps=a\n"
                               "eltwise name=e elems=1200 fn=relu deps=b,c,d\n");
-  ax_sim *s = run("host = { model = \"host\"; trace = \"dagn.axt\"; policy = \"heft\"; unit_costs = \"model\"; };\n"
+  ax_sim *s = axt_run(DIR "/sys.cfg", "host = { model = \"host\"; trace = \"dagn.axt\"; policy = \"heft\"; unit_costs = \"model\"; };\n"
                   "nA = { model = \"npu\"; macs_per_cycle = 256; };\n"
                   "nB = { model = \"npu\"; macs_per_cycle = 128; };\n"
                   "links = ( { from = \"host.unit0\"; to = \"nA.ctl\"; }, { from = \"host.unit1\"; to = \"nB.ctl\"; } );\n");
@@ -193,7 +181,7 @@ static void test_static_by_name(void **st)
 {
   (void)st;
   write_file(DIR "/dag.axt", DAG);
-  ax_sim *s = run("host = { model = \"host\"; trace = \"dag.axt\"; map = \"@b:vB,*:vA\"; };\n" UNITS);
+  ax_sim *s = axt_run(DIR "/sys.cfg", "host = { model = \"host\"; trace = \"dag.axt\"; map = \"@b:vB,*:vA\"; };\n" UNITS);
   assert_string_equal(layer(s, "b")->unit, "vB");
   assert_string_equal(layer(s, "c")->unit, "vA");
   assert_int_equal(layer(s, "e")->end, 250000);
@@ -208,13 +196,13 @@ static void test_two_traces(void **st)
   (void)st;
   write_file(DIR "/x.axt", "axtrace 1\neltwise name=a elems=1600 fn=relu\n");
   write_file(DIR "/y.axt", "axtrace 1\neltwise name=a elems=800 fn=relu\n");
-  ax_sim *s = run("host = { model = \"host\"; trace = \"x.axt\"; trace2 = \"y.axt\"; map = \"*:vA\"; };\n" UNITS);
+  ax_sim *s = axt_run(DIR "/sys.cfg", "host = { model = \"host\"; trace = \"x.axt\"; trace2 = \"y.axt\"; map = \"*:vA\"; };\n" UNITS);
   assert_int_equal(s->layers[0].id, 0);
   assert_string_equal(s->layers[0].name, "x/a");
   assert_string_equal(s->layers[1].name, "y/a");
   assert_int_equal(s->q.now, 150000);
   ax_sim_free(s);
-  s = run("host = { model = \"host\"; trace = \"x.axt\"; trace2 = \"y.axt\"; policy = \"heft\"; "
+  s = axt_run(DIR "/sys.cfg", "host = { model = \"host\"; trace = \"x.axt\"; trace2 = \"y.axt\"; policy = \"heft\"; "
           "rates = \"vA:0:16,vB:0:8\"; };\n" UNITS);
   assert_string_equal(layer(s, "y/a")->unit, "vB");
   assert_int_equal(s->q.now, 100000);
@@ -228,7 +216,7 @@ static void test_intensity(void **st)
 {
   (void)st;
   write_file(DIR "/g.axt", "axtrace 1\ngemm name=thin m=1 n=256 k=256\ngemm name=fat m=64 n=64 k=64\n");
-  ax_sim *s = run("host = { model = \"host\"; trace = \"g.axt\"; policy = \"intensity\"; intensity_units = \"sa:npu\"; };\n"
+  ax_sim *s = axt_run(DIR "/sys.cfg", "host = { model = \"host\"; trace = \"g.axt\"; policy = \"intensity\"; intensity_units = \"sa:npu\"; };\n"
                   "sa = { model = \"systolic\"; };\nnpu = { model = \"npu\"; };\n"
                   "links = ( { from = \"host.unit0\"; to = \"sa.ctl\"; }, { from = \"host.unit1\"; to = \"npu.ctl\"; } );\n");
   assert_string_equal(layer(s, "thin")->unit, "npu");

@@ -26,29 +26,6 @@
 
 #define DIR AX_BIN_DIR "/tests_tmp_noc"
 
-static ax_sim *load(const char *cfg, char *err)
-{
-  ax_sim *s = NULL;
-  write_file(DIR "/sys.cfg", cfg);
-  int rc = ax_config_load(DIR "/sys.cfg", NULL, 0, 0, 0, &s, err, AX_ERR_MAX);
-  if (rc == AX_OK) rc = ax_sim_init_components(s, err, AX_ERR_MAX);
-  if (rc != AX_OK) {
-    ax_sim_free(s);
-    return NULL;
-  }
-  return s;
-}
-
-static ax_sim *run(const char *cfg)
-{
-  char err[AX_ERR_MAX];
-  ax_sim *s = load(cfg, err);
-  if (!s) fail_msg("%s", err);
-  if (ax_sim_run(s) != AX_OK) fail_msg("%s", s->err);
-  ax_sim_collect_stats(s);
-  return s;
-}
-
 static double stat_of(ax_sim *s, const char *comp, const char *name)
 {
   ax_component *c = ax_sim_find(s, comp);
@@ -71,7 +48,7 @@ static void test_bus_one_transfer(void **st)
 {
   (void)st;
   write_file(DIR "/m.axt", "axtrace 1\nmove name=mv bytes=64\n");
-  ax_sim *s = run("host = { model = \"host\"; trace = \"m.axt\"; map = \"*:a\"; };\n" NPU("a", "")
+  ax_sim *s = axt_run(DIR "/sys.cfg", "host = { model = \"host\"; trace = \"m.axt\"; map = \"*:a\"; };\n" NPU("a", "")
                   "bus = { model = \"bus\"; latency_cycles = 2; };\n" MEM("m0")
                   "links = ( { from = \"host.unit0\"; to = \"a.ctl\"; },\n"
                   "  { from = \"a.mem\"; to = \"bus.in0\"; },\n"
@@ -102,13 +79,13 @@ static void test_bus_vs_xbar(void **st)
   (void)st;
   write_file(DIR "/m.axt", "axtrace 1\nmove name=mv bytes=64\n");
   write_file(DIR "/m2.axt", "axtrace 1\nmove name=mv2 bytes=64 unit=b\n");
-  ax_sim *s = run(TWO_NPUS("xbar"));
+  ax_sim *s = axt_run(DIR "/sys.cfg", TWO_NPUS("xbar"));
   assert_int_equal(s->layers[0].end, 16000);
   assert_int_equal(s->layers[1].end, 16000);
   assert_int_equal(stat_of(s, "m0", "bytes_read"), 64);
   assert_int_equal(stat_of(s, "m1", "bytes_written"), 64);
   ax_sim_free(s);
-  s = run(TWO_NPUS("bus"));
+  s = axt_run(DIR "/sys.cfg", TWO_NPUS("bus"));
   assert_int_equal(s->layers[0].end, 18000);
   assert_int_equal(s->layers[1].end, 20000);
   assert_int_equal(stat_of(s, "m1", "bytes_read"), 64);
@@ -130,12 +107,12 @@ static void test_mesh_latency_by_hand(void **st)
 {
   (void)st;
   write_file(DIR "/m.axt", "axtrace 1\nmove name=mv bytes=64\n");
-  ax_sim *s = run(MESH_1(""));
+  ax_sim *s = axt_run(DIR "/sys.cfg", MESH_1(""));
   assert_int_equal(s->layers[0].end, 32000);
   assert_int_equal(stat_of(s, "noc", "hops"), 4 * 4); /* 4 packets x (3 links + ejection) */
   ax_sim_free(s);
   /* Same with the memory on router 1 (h = 1): 3 + 5 + 5 + 3 = 16 ns. */
-  s = run("host = { model = \"host\"; trace = \"m.axt\"; map = \"*:a\"; };\n" NPU("a", "")
+  s = axt_run(DIR "/sys.cfg", "host = { model = \"host\"; trace = \"m.axt\"; map = \"*:a\"; };\n" NPU("a", "")
           "noc = { model = \"mesh\"; cols = 2; rows = 2; hop_cycles = 2; in_nodes = [0]; out_nodes = [1]; };\n" MEM("m0")
           "links = ( { from = \"host.unit0\"; to = \"a.ctl\"; }, { from = \"a.mem\"; to = \"noc.in0\"; },\n"
           "  { from = \"noc.out0\"; to = \"m0.in0\"; } );\n");
@@ -143,7 +120,7 @@ static void test_mesh_latency_by_hand(void **st)
   ax_sim_free(s);
   /* XY routing on a 2x2 mesh from router 0 (0,0) to router 3 (1,1): 2 hops:
    * 5 + 7 + 7 + 5 = 24 ns. */
-  s = run("host = { model = \"host\"; trace = \"m.axt\"; map = \"*:a\"; };\n" NPU("a", "")
+  s = axt_run(DIR "/sys.cfg", "host = { model = \"host\"; trace = \"m.axt\"; map = \"*:a\"; };\n" NPU("a", "")
           "noc = { model = \"mesh\"; cols = 2; rows = 2; hop_cycles = 2; in_nodes = [0]; out_nodes = [3]; };\n" MEM("m0")
           "links = ( { from = \"host.unit0\"; to = \"a.ctl\"; }, { from = \"a.mem\"; to = \"noc.in0\"; },\n"
           "  { from = \"noc.out0\"; to = \"m0.in0\"; } );\n");
@@ -169,17 +146,17 @@ static void test_mesh_contention(void **st)
 {
   (void)st;
   write_file(DIR "/m.axt", "axtrace 1\nmove name=mv bytes=4096\n");
-  ax_sim *s = run(MESH_1(""));
+  ax_sim *s = axt_run(DIR "/sys.cfg", MESH_1(""));
   assert_int_equal(s->layers[0].end, 410000);
   assert_int_equal(stat_of(s, "noc", "busy_ps_max"), 256000);
   ax_sim_free(s);
-  s = run(MESH_1("width_bytes = 4;"));
+  s = axt_run(DIR "/sys.cfg", MESH_1("width_bytes = 4;"));
   ax_time_t alone = s->layers[0].end;
   assert_int_equal(alone, 2202000);
   assert_int_equal(stat_of(s, "noc", "busy_ps_max"), 1152000);
   ax_sim_free(s);
   write_file(DIR "/m2.axt", "axtrace 1\nmove name=mv2 bytes=4096 unit=b\n");
-  s = run("host = { model = \"host\"; trace = \"m.axt\"; trace2 = \"m2.axt\"; map = \"@mv:a\"; };\n"
+  s = axt_run(DIR "/sys.cfg", "host = { model = \"host\"; trace = \"m.axt\"; trace2 = \"m2.axt\"; map = \"@mv:a\"; };\n"
           NPU("a", "") NPU("b", "")
           "noc = { model = \"mesh\"; width_bytes = 4; cols = 4; rows = 1; hop_cycles = 2; in_nodes = [0, 1]; out_nodes = [3]; };\n" MEM("m0")
           "links = ( { from = \"host.unit0\"; to = \"a.ctl\"; }, { from = \"host.unit1\"; to = \"b.ctl\"; },\n"
@@ -210,7 +187,7 @@ static void test_noc_errors(void **st)
              "links = ( { from = \"host.unit0\"; to = \"a.ctl\"; }, { from = \"a.mem\"; to = \"noc.in0\"; },\n"
              "  { from = \"noc.out0\"; to = \"m0.in0\"; } );\n",
              bad[i].noc);
-    ax_sim *s = load(cfg, err);
+    ax_sim *s = axt_load(DIR "/sys.cfg", cfg, err);
     assert_null(s);
     if (!strstr(err, bad[i].msg) || !strstr(err, "sys.cfg:3")) fail_msg("case %zu: got '%s'", i, err);
   }
