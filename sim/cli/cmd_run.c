@@ -119,20 +119,11 @@ int ax_cmd_check(int argc, char **argv) {
 }
 
 /* Print the headline summary of a finished run. */
-static void summary(ax_sim *s, const char *out, double wall) {
-  ax_time_t end = 0;
-  size_t nl = 0;
-  uint64_t macs = 0;
-  for (size_t i = 0; i < s->nlayers; i++)
-    if (s->layers[i].done) {
-      nl++;
-      macs += s->layers[i].macs;
-      if (s->layers[i].end > end) end = s->layers[i].end;
-    }
+static void summary(ax_sim *s, const char *out, const ax_run_summary *sum) {
   printf("axsim %s: %s%s%s\n", AX_VERSION_STRING, s->config_file, s->name ? " - " : "",
          s->name ? s->name : "");
-  printf("  %zu components, %zu links, %zu ops done, %llu events\n", s->ncomps, s->nlinks, nl,
-         (unsigned long long)s->q.dispatched);
+  printf("  %zu components, %zu links, %llu ops done, %llu events\n", s->ncomps, s->nlinks,
+         (unsigned long long)sum->ops, (unsigned long long)sum->events);
   printf("  %-14s %12s %14s %12s %8s\n", "op", "unit", "cycles", "energy_nJ", "util");
   size_t shown = 0;
   for (size_t i = 0; i < s->nlayers && shown < 12; i++) {
@@ -143,14 +134,14 @@ static void summary(ax_sim *s, const char *out, double wall) {
            (unsigned long long)(l->unit_period ? (l->end - l->start) / l->unit_period : 0),
            l->energy_pj / 1e3, l->total_pe ? 100.0 * (double)l->used_pe / (double)l->total_pe : 0.0);
   }
-  if (nl > shown) printf("  ... %zu more ops in %s\n", nl - shown, out);
+  if (sum->ops > shown) printf("  ... %llu more ops in %s\n", (unsigned long long)(sum->ops - shown), out);
   printf("  results: %s\n", out);
-  printf("sim_time_ps=%llu\n", (unsigned long long)s->q.now);
-  printf("ops=%zu\n", nl);
-  printf("macs=%llu\n", (unsigned long long)macs);
-  printf("energy_pj=%.6g\n", ax_sim_total_energy(s));
-  printf("events=%llu\n", (unsigned long long)s->q.dispatched);
-  printf("wall_s=%.6f\n", wall);
+  printf("sim_time_ps=%llu\n", (unsigned long long)sum->sim_time_ps);
+  printf("ops=%llu\n", (unsigned long long)sum->ops);
+  printf("macs=%llu\n", (unsigned long long)sum->macs);
+  printf("energy_pj=%.6g\n", sum->energy_pj);
+  printf("events=%llu\n", (unsigned long long)sum->events);
+  printf("wall_s=%.6f\n", sum->wall_s);
 }
 
 int ax_cmd_run(int argc, char **argv) {
@@ -171,7 +162,7 @@ int ax_cmd_run(int argc, char **argv) {
     return rc;
   }
   const char *out = a.out ? a.out : s->out_file ? s->out_file : "out.h5";
-  if (!a.quiet) summary(s, out, sum.wall_s);
+  if (!a.quiet) summary(s, out, &sum);
   else
     printf("sim_time_ps=%llu\nenergy_pj=%.6g\nwall_s=%.6f\n", (unsigned long long)sum.sim_time_ps,
            sum.energy_pj, sum.wall_s);
