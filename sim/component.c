@@ -185,8 +185,8 @@ ax_time_t ax_comp_next_edge(const ax_component *c) {
 
 /* ---- axsim.h: events ---- */
 
-ax_event_h ax_schedule(ax_component *c, ax_time_t delay, ax_event_fn fn, uint64_t arg) {
-  return ax_evq_push(&c->sim->q, c->sim->q.now + delay, AX_PRIO_NORMAL, fn, c, arg);
+ax_event_h(ax_schedule)(ax_component *c, ax_time_t delay, ax_event_fn fn, uint64_t arg) {
+  return ax_schedule_inline(c, delay, fn, arg);
 }
 
 ax_event_h ax_schedule_cycles(ax_component *c, uint64_t cycles, ax_event_fn fn, uint64_t arg) {

@@ -67,6 +67,8 @@ static inline uint32_t bucket_get(ax_evq *q, uint32_t s) {
   } else {
     if (q->nbk == q->capbk) {
       uint32_t cap = q->capbk ? q->capbk * 2 : 64;
+      q->hot_t = AX_TIME_NEVER; /* hot_f and the running FIFO move with the pool */
+      q->brk = 1;
       ax_bucket *bk = realloc(q->bk, cap * sizeof *bk);
       uint32_t *fr = realloc(q->freebk, cap * sizeof *fr);
       if (!bk || !fr) die_oom();
@@ -130,10 +132,9 @@ static void hp_push(ax_hev *v, size_t *n, const ax_hev *h) {
   v[i] = *h;
 }
 
-/* Remove the root of the heap v[0..*n). */
-static void hp_pop(ax_hev *v, size_t *n) {
-  size_t i = 0, m = --*n;
-  if (!m) return; /* the only event: nothing to sift (the N = 1 ring's every pop) */
+/* Move v[m] (the old last element) down from the root of v[0..m). */
+static void hp_sift(ax_hev *v, size_t m) {
+  size_t i = 0;
   ax_hev last = v[m];
   for (;;) {
     size_t l = 2 * i + 1, k = i;
@@ -145,6 +146,12 @@ static void hp_pop(ax_hev *v, size_t *n) {
     i = k;
   }
   v[i] = last;
+}
+
+/* Remove the root of the heap v[0..*n). The only event needs no sift (the
+ * N = 1 ring's every pop). */
+static inline void hp_pop(ax_hev *v, size_t *n) {
+  if (--*n) hp_sift(v, *n);
 }
 
 static void heap_push(ax_evq *q, const ax_hev *h) {
@@ -162,12 +169,18 @@ static void heap_pop(ax_evq *q) { hp_pop(q->heap, &q->nheap); }
 
 /* Put an event into the wheel (its window) or the far heap. */
 static void wheel_insert(ax_evq *q, ax_time_t t, int prio, const ax_ev *e) {
-  if (t == q->hot_t || t - q->base < AX_EVQ_SLOTS) {
-    uint32_t b = t == q->hot_t ? q->hot_b : bucket_get(q, SLOT(t));
-    q->hot_t = t;
-    q->hot_b = b;
-    fifo_push(&q->bk[b].q[prio], e);
+  if (t - q->base < AX_EVQ_SLOTS) {
+    uint32_t b = bucket_get(q, SLOT(t));
+    ax_fifo *f = &q->bk[b].q[prio];
+    fifo_push(f, e);
     q->bk[b].mask |= 1u << prio;
+    if (t == q->now) {
+      q->brk = 1; /* the slot being run grew: the dispatch loop looks again */
+    } else if (prio == AX_PRIO_NORMAL) {
+      q->hot_t = t;
+      q->hot_b = b;
+      q->hot_f = f;
+    }
   } else {
     ax_hev hv = {t, prio, *e};
     heap_push(q, &hv);
@@ -286,7 +299,7 @@ ax_time_t ax_evq_next_time(ax_evq *q) {
   return q->nheap ? q->heap[0].time : AX_TIME_NEVER;
 }
 
-void ax_evq_stop(ax_evq *q) { q->stop = 1; }
+void ax_evq_stop(ax_evq *q) { q->stop = q->brk = 1; }
 
 int ax_evq_run(ax_evq *q, ax_time_t until) {
   q->stop = 0;
@@ -324,30 +337,44 @@ int ax_evq_run(ax_evq *q, ax_time_t until) {
     ax_time_t t = q->base + s;
     if (t > until) return 1;
     q->now = t;
+    if (q->hot_t == t) q->hot_t = AX_TIME_NEVER; /* pushes at now take the slow path */
+    q->brk = 0;
     uint32_t b = q->slot[s] - 1;
     for (;;) {
-      /* The earliest priority with events left; handlers may add to any. */
-      ax_bucket *bk = &q->bk[b]; /* re-read: handlers may grow the pool */
+      /* The earliest priority with events left. */
+      ax_bucket *bk = &q->bk[b];
       uint32_t mask = bk->mask;
       if (!mask) break;
       int p = __builtin_ctz(mask);
       ax_fifo *f = &bk->q[p];
+      /* Run this FIFO to its end. A handler can change it only by pushing
+       * at the current time or growing the bucket pool, and both set brk;
+       * a push at a later time may still move f->v, so it is re-read. */
       uint32_t h = f->head;
-      const ax_ev *e = &f->v[h];
-      ax_event_fn fn = e->fn; /* copied out: the handler may grow this FIFO */
-      ax_component *c = e->c;
-      uint64_t arg = e->arg;
-      q->count--; /* before the handler: ax_evq_pending excludes the running event */
-      if (++h == f->len) {
-        f->head = f->len = 0; /* ran dry: reset in place for reuse */
-        bk->mask = mask & ~(1u << p);
-      } else {
-        f->head = h;
+      while (h < f->len) {
+        const ax_ev *e = &f->v[h];
+        ax_event_fn fn = e->fn; /* copied out: the handler may grow this FIFO */
+        ax_component *c = e->c;
+        uint64_t arg = e->arg;
+        f->head = ++h;
+        q->count--; /* before the handler: ax_evq_pending excludes the running event */
+        if (!fn) continue;
+        q->dispatched++;
+        fn(c, arg);
+        if (__builtin_expect(q->brk, 0)) goto look_again;
       }
-      if (!fn) continue;
-      q->dispatched++;
-      fn(c, arg);
-      if (__builtin_expect(q->stop, 0)) return 1; /* the rest of this slot stays */
+      f->head = f->len = 0; /* ran dry: reset in place for reuse */
+      bk->mask &= ~(1u << p);
+      continue;
+    look_again:
+      q->brk = 0;
+      bk = &q->bk[b];
+      f = &bk->q[p];
+      if (f->head == f->len) {
+        f->head = f->len = 0;
+        bk->mask &= ~(1u << p);
+      }
+      if (q->stop) return 1; /* the rest of this slot stays */
     }
     bucket_release(q, s);
   }

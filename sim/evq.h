@@ -62,10 +62,16 @@ typedef struct ax_evq {
   size_t nsh;
   uint64_t count;       /* events in the wheel and the far heap (wheel mode) */
   int stop;             /* set by ax_evq_stop: run returns after the current event */
-  /* The bucket most recently pushed to: most pushes go to the same
-   * timestamp as the one before (N components on one clock edge). */
+  /* Set when the FIFO being run may have changed under the dispatch loop
+   * (a push at the current time, the bucket pool moved, a stop): the loop
+   * re-reads the bucket before the next event. */
+  int brk;
+  /* The normal-priority FIFO most recently pushed to, in a slot after the
+   * current time: most pushes go to the same timestamp as the one before
+   * (N components on one clock edge). hot_t is AX_TIME_NEVER when unset. */
   ax_time_t hot_t;
   uint32_t hot_b;
+  ax_fifo *hot_f;
 
 } ax_evq;
 
@@ -78,23 +84,33 @@ ax_event_h ax_evq_push_slow(ax_evq *q, ax_time_t t, int prio, ax_event_fn fn, ax
                             uint64_t arg);
 
 /* Add an event at absolute time t (>= now). Returns its handle. The common
- * case - the same timestamp as the previous push, room in its FIFO - is
- * inline; everything else takes ax_evq_push_slow. */
+ * cases - normal priority, the same future timestamp as the previous push,
+ * room in its FIFO; or an empty queue - are inline; everything else takes ax_evq_push_slow. */
 static inline ax_event_h ax_evq_push(ax_evq *q, ax_time_t t, int prio, ax_event_fn fn,
                                      ax_component *c, uint64_t arg) {
-  if (__builtin_expect(t == q->hot_t, 1)) {
-    ax_bucket *b = &q->bk[q->hot_b];
-    ax_fifo *f = &b->q[prio];
+  if (__builtin_expect(t == q->hot_t && prio == AX_PRIO_NORMAL, 1)) {
+    ax_fifo *f = q->hot_f; /* holds events already: its bucket's mask bit is set */
     if (__builtin_expect(f->len < f->cap, 1)) {
       ax_ev *e = &f->v[f->len++];
-      e->seq = ++q->seq;
+      uint64_t seq = ++q->seq;
+      e->seq = seq;
       e->fn = fn;
       e->c = c;
       e->arg = arg;
-      b->mask |= 1u << prio;
       q->count++;
-      return (ax_event_h){t, e->seq};
+      return (ax_event_h){t, seq};
     }
+  } else if (q->small && !q->nsh && t >= q->now) { /* the only pending event */
+    ax_hev *h = &q->sh[0];
+    uint64_t seq = ++q->seq;
+    h->time = t;
+    h->prio = prio;
+    h->ev.seq = seq;
+    h->ev.fn = fn;
+    h->ev.c = c;
+    h->ev.arg = arg;
+    q->nsh = 1;
+    return (ax_event_h){t, seq};
   }
   return ax_evq_push_slow(q, t, prio, fn, c, arg);
 }

@@ -161,6 +161,15 @@ struct ax_sim {
   char *out_file;
 };
 
+/* ax_schedule for code built inside the tree: the push inline, no call.
+ * Plug-ins call the exported function, which does the same. */
+static inline ax_event_h ax_schedule_inline(ax_component *c, ax_time_t delay, ax_event_fn fn,
+                                            uint64_t arg) {
+  ax_evq *q = &c->sim->q;
+  return ax_evq_push(q, q->now + delay, AX_PRIO_NORMAL, fn, c, arg);
+}
+#define ax_schedule(c, delay, fn, arg) ax_schedule_inline(c, delay, fn, arg)
+
 /* printf into an error buffer. */
 void ax_errf(char *err, size_t len, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -201,6 +201,8 @@ typedef struct qops {
 
 static const qops *QO;
 static uint64_t dyn_rng, dyn_next_id, dyn_budget;
+static int64_t dyn_lo = 10, dyn_hi = 60; /* the population wanders between these */
+static int dyn_edges; /* 1: half the delays land on 1 ns clock edges (shared timestamps) */
 static int64_t dyn_pop; /* events pending right now */
 static uint64_t *dyn_log;
 static size_t dyn_nlog;
@@ -217,6 +219,8 @@ static uint64_t dyn_rand(void) {
 static void dyn_schedule(void) {
   uint64_t r = dyn_rand() % 100;
   ax_time_t dt = r < 25 ? 0 : r < 60 ? dyn_rand() % 3000 : r < 90 ? dyn_rand() % 100000 : dyn_rand() % 5000000;
+  if (dyn_edges && r >= 25 && r < 75) /* the next 1-4 edges of a 1 GHz clock */
+    dt = (QO->now() / 1000 + 1 + dyn_rand() % 4) * 1000 - QO->now();
   uint64_t id = dyn_next_id++;
   uint64_t seq = QO->push(QO->now() + dt, (int)(dyn_rand() % AX_PRIO_N), id);
   dyn_pop++;
@@ -234,9 +238,10 @@ static void dyn_event(uint64_t id) {
   dyn_pop--;
   if (!dyn_budget) return;
   dyn_budget--;
-  /* keep the population wandering between ~10 and ~60, across AX_EVQ_SMALL */
-  int k = dyn_pop < 10 ? 1 + (int)(dyn_rand() % 3) : dyn_pop > 60 ? (int)(dyn_rand() % 2)
-                                                                  : (int)(dyn_rand() % 3);
+  /* keep the population wandering between dyn_lo and dyn_hi (by default
+   * across AX_EVQ_SMALL) */
+  int k = dyn_pop < dyn_lo ? 1 + (int)(dyn_rand() % 3) : dyn_pop > dyn_hi ? (int)(dyn_rand() % 2)
+                                                                          : (int)(dyn_rand() % 3);
   for (int i = 0; i < k; i++) dyn_schedule();
   if (dyn_rand() % 8 == 0 && dyn_npend) {
     size_t j = dyn_rand() % dyn_npend;
@@ -308,8 +313,7 @@ static size_t dyn_sim(const qops *qo, uint64_t **log) {
   return dyn_nlog;
 }
 
-static void test_dynamic_vs_reference(void **st) {
-  (void)st;
+static void test_dynamic_vs_reference_run(void) {
   assert_int_equal(ax_evq_init(&Q), AX_OK);
   ref_v = calloc(300000, sizeof *ref_v);
   ref_n = 0;
@@ -327,6 +331,22 @@ static void test_dynamic_vs_reference(void **st) {
   free(ref_v);
 }
 
+static void test_dynamic_vs_reference(void **st) {
+  (void)st;
+  dyn_lo = 10, dyn_hi = 60, dyn_edges = 0;
+  test_dynamic_vs_reference_run();
+}
+
+/* The same against the reference with thousands pending on shared clock
+ * edges: FIFOs and the bucket pool grow while handlers run (the dispatch
+ * loop must notice), and zero-delay pushes of every priority land in the
+ * slot being run. */
+static void test_dynamic_crowded_vs_reference(void **st) {
+  dyn_lo = 1000, dyn_hi = 3000, dyn_edges = 1;
+  test_dynamic_vs_reference_run();
+  (void)st;
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_tie_break),
@@ -334,6 +354,7 @@ int main(void) {
       cmocka_unit_test(test_static_order),
       cmocka_unit_test(test_dynamic_monotone),
       cmocka_unit_test(test_dynamic_vs_reference),
+      cmocka_unit_test(test_dynamic_crowded_vs_reference),
   };
   return cmocka_run_group_tests_name("evq", tests, NULL, NULL);
 }
