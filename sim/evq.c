@@ -185,7 +185,6 @@ static void wheel_insert(ax_evq *q, ax_time_t t, int prio, const ax_ev *e) {
     ax_hev hv = {t, prio, *e};
     heap_push(q, &hv);
   }
-  q->count++;
 }
 
 /* The small heap is full: move its events, in order, to the wheel. */
@@ -313,13 +312,16 @@ int ax_evq_run(ax_evq *q, ax_time_t until) {
       uint64_t arg = h->ev.arg;
       q->now = h->time;
       hp_pop(q->sh, &q->nsh);
-      if (!fn) continue;
-      q->dispatched++;
+      q->popped++;
+      if (!fn) {
+        q->skipped++;
+        continue;
+      }
       fn(c, arg);
       if (__builtin_expect(q->stop, 0)) return 1;
       continue;
     }
-    if (!q->count) { /* the wheel emptied: back to the small heap */
+    if (q->seq == q->popped) { /* the wheel emptied: back to the small heap */
       q->small = 1;
       q->hot_t = AX_TIME_NEVER;
       continue;
@@ -347,19 +349,22 @@ int ax_evq_run(ax_evq *q, ax_time_t until) {
       if (!mask) break;
       int p = __builtin_ctz(mask);
       ax_fifo *f = &bk->q[p];
-      /* Run this FIFO to its end. A handler can change it only by pushing
-       * at the current time or growing the bucket pool, and both set brk;
-       * a push at a later time may still move f->v, so it is re-read. */
-      uint32_t h = f->head;
-      while (h < f->len) {
-        const ax_ev *e = &f->v[h];
-        ax_event_fn fn = e->fn; /* copied out: the handler may grow this FIFO */
+      /* Run this FIFO to its end. A handler can change it (its events,
+       * length or storage) only by pushing at the current time or growing
+       * the bucket pool, and both set brk: until then v and len hold. */
+      uint32_t h = f->head, len = f->len;
+      const ax_ev *v = f->v;
+      while (h < len) {
+        const ax_ev *e = &v[h];
+        ax_event_fn fn = e->fn; /* NULL if cancelled, even by an earlier handler here */
         ax_component *c = e->c;
         uint64_t arg = e->arg;
         f->head = ++h;
-        q->count--; /* before the handler: ax_evq_pending excludes the running event */
-        if (!fn) continue;
-        q->dispatched++;
+        q->popped++; /* before the handler: ax_evq_pending excludes the running event */
+        if (!fn) {
+          q->skipped++;
+          continue;
+        }
         fn(c, arg);
         if (__builtin_expect(q->brk, 0)) goto look_again;
       }

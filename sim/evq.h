@@ -47,7 +47,8 @@ typedef struct ax_hev { /* an event of the small or the far heap: 48 bytes */
 typedef struct ax_evq {
   ax_time_t now, base;
   uint64_t seq;
-  uint64_t dispatched;
+  uint64_t popped;       /* events taken out to run, cancelled ones included */
+  uint64_t skipped;      /* of those, cancelled ones (not run) */
   uint32_t *slot;       /* bucket index + 1, 0 = empty */
   uint64_t *bits;       /* one bit per slot */
   uint64_t *sum;        /* one bit per non-zero word of bits */
@@ -60,7 +61,6 @@ typedef struct ax_evq {
   int small;            /* events are in sh[] (small heap), the wheel is empty */
   ax_hev *sh;
   size_t nsh;
-  uint64_t count;       /* events in the wheel and the far heap (wheel mode) */
   int stop;             /* set by ax_evq_stop: run returns after the current event */
   /* Set when the FIFO being run may have changed under the dispatch loop
    * (a push at the current time, the bucket pool moved, a stop): the loop
@@ -97,7 +97,6 @@ static inline ax_event_h ax_evq_push(ax_evq *q, ax_time_t t, int prio, ax_event_
       e->fn = fn;
       e->c = c;
       e->arg = arg;
-      q->count++;
       return (ax_event_h){t, seq};
     }
   } else if (q->small && !q->nsh && t >= q->now) { /* the only pending event */
@@ -121,8 +120,11 @@ int ax_evq_cancel(ax_evq *q, ax_event_h h);
 int ax_evq_run(ax_evq *q, ax_time_t until);
 /* Ask ax_evq_run to return after the current event. */
 void ax_evq_stop(ax_evq *q);
-/* Events pending (cancelled ones included until their time comes). */
-static inline uint64_t ax_evq_pending(const ax_evq *q) { return q->small ? q->nsh : q->count; }
+/* Events pending (cancelled ones included until their time comes): every
+ * push took a sequence number, every pop counted itself. */
+static inline uint64_t ax_evq_pending(const ax_evq *q) { return q->seq - q->popped; }
+/* Events run so far (cancelled ones not). */
+static inline uint64_t ax_evq_dispatched(const ax_evq *q) { return q->popped - q->skipped; }
 /* Time of the earliest pending event, AX_TIME_NEVER if none. */
 ax_time_t ax_evq_next_time(ax_evq *q);
 

@@ -22,12 +22,20 @@ static uint32_t pow2_at_least(uint32_t n) {
   return c;
 }
 
+/* The receiver of a model without recv takes and drops every message. */
+static int recv_drop(ax_component *c, ax_port *p, const ax_msg *m) {
+  (void)c, (void)p, (void)m;
+  return AX_OK;
+}
+
 static void lane_init(ax_lane *l, ax_link *k, ax_port *src, ax_port *dst, ax_time_t lat,
                       double gbps, uint32_t depth) {
   l->q = &src->comp->sim->q;
   l->link = k;
   l->src = src;
   l->dst = dst;
+  l->dstc = dst->comp;
+  l->recv = recv_drop; /* ax_links_bind sets the receiver's own */
   l->latency = lat;
   l->ps_per_byte = gbps > 0 ? 1000.0 / gbps : 0; /* GB/s = bytes per ns */
   l->depth = depth;
@@ -63,13 +71,20 @@ int ax_link_join(ax_sim *s, ax_port *a, ax_port *b, ax_time_t latency, double gb
   return AX_OK;
 }
 
-/* Hand arrived messages to the receiver d (= l->dst->comp), in order,
- * until it refuses. */
+void ax_links_bind(ax_sim *s) {
+  for (size_t i = 0; i < s->nlinks; i++)
+    for (int d = 0; d < 2; d++) {
+      ax_lane *l = &s->links[i]->lane[d];
+      l->recv = l->dstc->model->recv ? l->dstc->model->recv : recv_drop;
+    }
+}
+
+/* Hand arrived messages to the receiver d (= l->dstc), in order, until it
+ * refuses. */
 static void lane_deliver(ax_lane *l, ax_component *d) {
   if (l->blocked) return; /* set only below, cleared by ax_port_unblock */
   ax_time_t now = l->q->now;
-  int (*recv)(ax_component *, ax_port *, const ax_msg *) = d->model->recv;
-  uint32_t head = l->head, wrap = l->cap - 1;
+  uint32_t head = l->head;
   int freed = 0;
   /* n is re-read after every recv: a component linked to itself may send
    * on this lane from its own recv. */
@@ -77,14 +92,14 @@ static void lane_deliver(ax_lane *l, ax_component *d) {
     /* The receiver reads the message in place: nothing can overwrite the
      * head slot during its recv (a send on this lane writes slot head+n,
      * and only while n < depth <= cap). */
-    const ax_msg *m = &l->ring[head].m;
-    if (l->ring[head].arrive > now) break;
-    if (recv && recv(d, l->dst, m) == AX_EAGAIN) {
+    const ax_lane_slot *e = &l->ring[head];
+    if (e->arrive > now) break;
+    if (l->recv(d, l->dst, &e->m) == AX_EAGAIN) {
       l->blocked = 1;
       l->refusals++;
       break;
     }
-    head = (head + 1) & wrap;
+    head = (head + 1) & (l->cap - 1);
     l->head = head;
     l->n--;
     freed = 1;
@@ -106,22 +121,24 @@ int ax_port_can_send(const ax_port *p) { return p->out && p->out->n < p->out->de
 int ax_port_send(ax_port *p, const ax_msg *m) {
   ax_lane *l = p->out;
   if (!l) return AX_EINVAL;
-  if (l->n >= l->depth) {
+  uint32_t n = l->n;
+  if (n >= l->depth) {
     l->sender_waits = 1;
     l->full++;
     return AX_EAGAIN;
   }
-  ax_time_t now = l->q->now, start = now > l->busy_until ? now : l->busy_until;
+  ax_evq *q = l->q;
+  ax_time_t now = q->now, start = now > l->busy_until ? now : l->busy_until;
   if (l->ps_per_byte > 0) start += (ax_time_t)ceil((double)m->bytes * l->ps_per_byte);
   l->busy_until = start;
   ax_time_t arrive = start + l->latency;
-  uint32_t slot = (l->head + l->n) & (l->cap - 1);
-  l->ring[slot].m = *m;
-  l->ring[slot].arrive = arrive;
-  l->n++;
+  ax_lane_slot *e = &l->ring[(l->head + n) & (l->cap - 1)];
+  e->m = *m;
+  e->arrive = arrive;
+  l->n = n + 1;
   l->msgs++;
   l->bytes += m->bytes;
-  ax_evq_push(l->q, arrive, AX_PRIO_NORMAL, lane_event, l->dst->comp, (uint64_t)(uintptr_t)l);
+  ax_evq_push(q, arrive, AX_PRIO_NORMAL, lane_event, l->dstc, (uint64_t)(uintptr_t)l);
   return AX_OK;
 }
 

@@ -167,7 +167,7 @@ int ax_sim_write(ax_sim *s, const char *path, double wall_s, char *err, size_t e
   rc |= ax_h5_attr_str(f, "overrides", s->overrides ? s->overrides : "");
   rc |= ax_h5_attr_i64(f, "seed", (long long)s->seed);
   rc |= ax_h5_attr_i64(f, "sim_time_ps", (long long)s->q.now);
-  rc |= ax_h5_attr_i64(f, "events", (long long)s->q.dispatched);
+  rc |= ax_h5_attr_i64(f, "events", (long long)ax_evq_dispatched(&s->q));
   rc |= ax_h5_attr_f64(f, "energy_pj", ax_sim_total_energy(s));
   double per_op = 0;
   for (size_t i = 0; i < s->nlayers; i++) per_op += s->layers[i].energy_pj;

@@ -18,6 +18,7 @@ static void sample_ev(ax_component *c, uint64_t arg) {
 }
 
 int ax_sim_run(ax_sim *s) {
+  ax_links_bind(s);
   if (s->sample_ps) {
     ax_sim_sample(s); /* t = 0 */
     ax_evq_push(&s->q, s->sample_ps, AX_PRIO_LATE, sample_ev, NULL, (uint64_t)(uintptr_t)s);

@@ -22,7 +22,7 @@ void ax_run_summarize(ax_sim *s, double wall_s, ax_run_summary *sum) {
       sum->macs += s->layers[i].macs;
     }
   sum->sim_time_ps = s->q.now;
-  sum->events = s->q.dispatched;
+  sum->events = ax_evq_dispatched(&s->q);
   sum->energy_pj = ax_sim_total_energy(s);
   sum->wall_s = wall_s;
 }

@@ -25,19 +25,25 @@ typedef struct ax_pval {
 
 typedef struct ax_link ax_link;
 
+/* A message on a lane: 64 bytes, so a slot is an index shift. */
+typedef struct ax_lane_slot {
+  ax_msg m;
+  ax_time_t arrive;
+  uint64_t pad_;
+} ax_lane_slot;
+
 /* One direction of a link: in-flight messages in arrival order. */
 typedef struct ax_lane {
   ax_evq *q;              /* the run's queue (saves a chain of loads per message) */
+  ax_component *dstc;     /* dst->comp, the receiver */
+  int (*recv)(ax_component *, ax_port *, const ax_msg *); /* dstc's, never NULL */
   ax_link *link;
   ax_port *src, *dst;
   ax_time_t latency;      /* ps */
   double ps_per_byte;     /* serialisation; 0 = unlimited bandwidth */
   ax_time_t busy_until;   /* end of the last serialisation */
   uint32_t depth;         /* credits: messages in flight at most */
-  struct {
-    ax_msg m;
-    ax_time_t arrive;
-  } *ring;
+  ax_lane_slot *ring;
   uint32_t cap, head, n;  /* ring of cap (power of two) >= depth */
   int blocked;            /* dst refused the head message */
   int sender_waits;       /* src got AX_EAGAIN: call its ready() on a free slot */
@@ -206,6 +212,9 @@ ax_port *ax_comp_port_get(ax_component *c, const char *pname, int create);
  * depth credits per direction. AX_EINVAL with a message if either is linked. */
 int ax_link_join(ax_sim *s, ax_port *a, ax_port *b, ax_time_t latency, double gbps,
                  uint32_t depth, int line, char *err, size_t errlen);
+/* Cache each lane's receiver function (done when a run starts, once the
+ * models of every component are final). */
+void ax_links_bind(ax_sim *s);
 /* Initialise every component (ops->init) in order. */
 int ax_sim_init_components(ax_sim *s, char *err, size_t errlen);
 /* Start and run to the end. AX_OK when all work finished; otherwise the

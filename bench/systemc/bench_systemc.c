@@ -102,7 +102,7 @@ static void run_child(const char *model, uint64_t n, uint64_t window, result *r)
     r->wall_s = now_s() - t0;
     if (r->rc) snprintf(r->msg, sizeof r->msg, "%.500s", s->err);
   }
-  r->events = s->q.dispatched;
+  r->events = ax_evq_dispatched(&s->q);
   r->end_ps = ax_now(s);
   r->got = g.got;
   ax_sim_free(s);

@@ -105,7 +105,7 @@ static void test_static_order(void **st) {
   }
   assert_int_equal(j, nran);
   assert_int_equal(nran, NR - ncancel);
-  assert_int_equal(Q.dispatched, NR - ncancel);
+  assert_int_equal(ax_evq_dispatched(&Q), NR - ncancel);
   ax_evq_free(&Q);
   free(R);
   free(ran);
@@ -156,7 +156,7 @@ static void test_pending_in_handler(void **st) {
   assert_int_equal(ax_evq_pending(&Q), 200);
   assert_int_equal(ax_evq_run(&Q, AX_TIME_NEVER), 0);
   assert_int_equal(pend_k, 200);
-  assert_int_equal(Q.dispatched, 200);
+  assert_int_equal(ax_evq_dispatched(&Q), 200);
   ax_evq_free(&Q);
 }
 

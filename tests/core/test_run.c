@@ -205,7 +205,7 @@ static void test_watchdog(void **st) {
                       "watchdog: simulated time reached the limit of 5.000 us (sim.max_time_us) with "
                       "events still pending (next at 5.001 us); a model runs away or the limit is too low");
   /* it ran every cycle from 0 to 5 us inclusive */
-  assert_int_equal(s->q.dispatched, 5001);
+  assert_int_equal(ax_evq_dispatched(&s->q), 5001);
   ax_sim_free(s);
 }
 

@@ -104,7 +104,7 @@ static void child_cfg(const void *arg, sc_child_out *o) {
   }
   summarize(s, f);
   fclose(f);
-  o->v[0] = s->q.dispatched;
+  o->v[0] = ax_evq_dispatched(&s->q);
   o->v[1] = ax_now(s);
   for (size_t i = 0; i < s->nlayers; i++) o->v[2] += (uint64_t)s->layers[i].done;
   o->v[3] = axsc_ring_count(ring);
