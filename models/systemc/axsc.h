@@ -75,6 +75,14 @@ typedef struct axsc_ring axsc_ring;
 /* Create the ring's n modules (before the kernel starts) and notify all n
  * events at t = 0. NULL on error (message in err). */
 axsc_ring *axsc_ring_new(unsigned n, char *err, size_t errlen);
+/* The two rings: SC_METHODs notifying each other's sc_event (the ring
+ * above), or SC_METHODs passing a 48-byte message through TLM-2.0 payload
+ * event queues (tlm_utils::peq_with_get) with a 1 ns delay - SystemC's
+ * counterpart of a message on an axsim link. */
+enum { AXSC_RING_NOTIFY = 0, AXSC_RING_MSG = 1 };
+/* axsc_ring_new for either kind of ring; in the message ring, activations
+ * count messages received. */
+axsc_ring *axsc_ring_new_kind(unsigned n, int kind, char *err, size_t errlen);
 /* Activations of the ring's methods so far. */
 uint64_t axsc_ring_count(const axsc_ring *r);
 
@@ -85,6 +93,9 @@ uint64_t axsc_ring_count(const axsc_ring *r);
  * modules. Sets *events_per_s; AXSC_OK, or an error with its message. */
 int axsc_ring_bench(unsigned ncomp, uint64_t nevents, double *events_per_s,
                     char *err, size_t errlen);
+/* axsc_ring_bench for either kind of ring (AXSC_RING_NOTIFY or _MSG). */
+int axsc_ring_bench_kind(unsigned ncomp, uint64_t nevents, int kind, double *events_per_s,
+                         char *err, size_t errlen);
 
 /* ---- hosting a SystemC TLM-2.0 target ------------------------------------- */
 

@@ -25,10 +25,10 @@ static double now_s(void) {
 }
 
 /* The child's work: build, elaborate untimed, then time the run. */
-static void ring_child(unsigned ncomp, uint64_t nevents, ring_result *out) {
+static void ring_child(unsigned ncomp, uint64_t nevents, int kind, ring_result *out) {
   out->rc = axsc_init(out->msg, sizeof out->msg);
   if (out->rc != AXSC_OK) return;
-  axsc_ring *r = axsc_ring_new(ncomp, out->msg, sizeof out->msg);
+  axsc_ring *r = axsc_ring_new_kind(ncomp, kind, out->msg, sizeof out->msg);
   if (!r) {
     out->rc = AXSC_ESYSTEMC;
     return;
@@ -49,6 +49,11 @@ static void ring_child(unsigned ncomp, uint64_t nevents, ring_result *out) {
 
 int axsc_ring_bench(unsigned ncomp, uint64_t nevents, double *events_per_s,
                     char *err, size_t errlen) {
+  return axsc_ring_bench_kind(ncomp, nevents, AXSC_RING_NOTIFY, events_per_s, err, errlen);
+}
+
+int axsc_ring_bench_kind(unsigned ncomp, uint64_t nevents, int kind, double *events_per_s,
+                         char *err, size_t errlen) {
   if (ncomp == 0 || nevents == 0 || !events_per_s) {
     snprintf(err, errlen, "axsc_ring_bench: needs ncomp >= 1, nevents >= 1 "
              "and a result pointer (got ncomp=%u nevents=%llu)",
@@ -72,7 +77,7 @@ int axsc_ring_bench(unsigned ncomp, uint64_t nevents, double *events_per_s,
     ring_result res;
     memset(&res, 0, sizeof res);
     close(fd[0]);
-    ring_child(ncomp, nevents, &res);
+    ring_child(ncomp, nevents, kind, &res);
     ssize_t w = write(fd[1], &res, sizeof res);
     _exit(w == (ssize_t)sizeof res ? 0 : 1); /* no atexit: SystemC's state dies here */
   }

@@ -1,11 +1,13 @@
 // axsc_ring.cpp - the SystemC half of the event-rate benchmark: a ring of
-// SC_METHODs passing tokens over 1 ns notifications (see axsc.h).
+// SC_METHODs passing tokens over 1 ns notifications, or passing messages
+// through TLM payload event queues with a 1 ns delay (see axsc.h).
 
 #include <new>
 #include <string>
 #include <vector>
 
 #include <systemc>
+#include <tlm_utils/peq_with_get.h>
 
 #include "axsc.h"
 #include "axsc_impl.h"
@@ -37,12 +39,87 @@ struct ring_node : sc_core::sc_module {
   }
 };
 
+// A message as big as axsim's ax_msg (48 bytes): kind, flags, address,
+// bytes, tag, argument, op.
+struct ring_msg {
+  uint32_t kind, flags;
+  uint64_t addr, bytes, tag, arg;
+  const void *op;
+};
+
+// One member of the message ring: an SC_METHOD woken by its payload event
+// queue (TLM-2.0's peq_with_get, the standard way to deliver a payload
+// after a delay), which passes each arrived message on to the next
+// member's queue 1 ns later.
+struct msg_node : sc_core::sc_module {
+  tlm_utils::peq_with_get<ring_msg> peq;
+  msg_node *next = nullptr;
+  uint64_t *count;
+  ring_msg msg{}; // the token this member starts with
+  const sc_core::sc_time one_ns{1, sc_core::SC_NS};
+
+  SC_HAS_PROCESS(msg_node);
+  msg_node(const sc_core::sc_module_name &n, uint64_t *c)
+      : sc_core::sc_module(n), peq("peq"), count(c) {
+    SC_METHOD(fire);
+    sensitive << peq.get_event();
+    dont_initialize();
+  }
+
+  // Count each arrived message and send it on, 1 ns later.
+  void fire() {
+    while (ring_msg *m = peq.get_next_transaction()) {
+      ++*count;
+      next->peq.notify(*m, one_ns);
+    }
+  }
+};
+
 } // namespace
 
 struct axsc_ring {
   uint64_t count = 0;
   std::vector<ring_node *> nodes;
+  std::vector<msg_node *> mnodes;
 };
+
+extern "C" axsc_ring *axsc_ring_new_kind(unsigned n, int kind, char *err, size_t errlen) {
+  if (kind == AXSC_RING_NOTIFY) return axsc_ring_new(n, err, errlen);
+  if (kind != AXSC_RING_MSG) {
+    axsc_errf(err, errlen, "SystemC ring: unknown kind %d (expected %d notify or %d message)", kind,
+              AXSC_RING_NOTIFY, AXSC_RING_MSG);
+    return nullptr;
+  }
+  if (n == 0) {
+    axsc_errf(err, errlen, "SystemC ring: needs at least 1 module, got 0");
+    return nullptr;
+  }
+  axsc_ring *r = nullptr;
+  try {
+    r = new axsc_ring;
+    r->mnodes.reserve(n);
+    for (unsigned i = 0; i < n; i++)
+      r->mnodes.push_back(new msg_node(("mring" + std::to_string(i)).c_str(), &r->count));
+    for (unsigned i = 0; i < n; i++) {
+      r->mnodes[i]->next = r->mnodes[(i + 1) % n];
+      r->mnodes[i]->msg.tag = i;
+      r->mnodes[i]->msg.bytes = 8;
+    }
+    // Each member's own token arrives at t = 0, in the first delta.
+    for (msg_node *m : r->mnodes) m->peq.notify(m->msg, sc_core::SC_ZERO_TIME);
+    return r;
+  } catch (...) {
+    axsc_catch(err, errlen);
+    if (r) {
+      try {
+        for (msg_node *m : r->mnodes) delete m;
+      } catch (...) {
+      }
+      delete r;
+    }
+    return nullptr;
+  }
+}
 
 extern "C" axsc_ring *axsc_ring_new(unsigned n, char *err, size_t errlen) {
   if (n == 0) {

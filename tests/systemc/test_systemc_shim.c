@@ -27,6 +27,7 @@ int sc_main(int argc, char *argv[]);
 typedef struct ring_case {
   unsigned n;
   uint64_t t_ns;
+  int kind; /* AXSC_RING_NOTIFY or AXSC_RING_MSG */
 } ring_case;
 
 /* Child: ring of n, sc_start(T ns); report count, now, next activity. */
@@ -34,7 +35,7 @@ static void child_ring_run(const void *arg, sc_child_out *o) {
   const ring_case *c = arg;
   o->rc = axsc_init(o->msg, sizeof o->msg);
   if (o->rc) return;
-  axsc_ring *r = axsc_ring_new(c->n, o->msg, sizeof o->msg);
+  axsc_ring *r = axsc_ring_new_kind(c->n, c->kind, o->msg, sizeof o->msg);
   if (!r) {
     o->rc = -1;
     return;
@@ -50,7 +51,10 @@ static void child_ring_run(const void *arg, sc_child_out *o) {
 static void test_ring_counts(void **state) {
   (void)state;
   static const ring_case cases[] = {
-      {1, 1}, {1, 10}, {3, 7}, {100, 5}, {1000, 3}, {7, 1000},
+      {1, 1, AXSC_RING_NOTIFY},   {1, 10, AXSC_RING_NOTIFY}, {3, 7, AXSC_RING_NOTIFY},
+      {100, 5, AXSC_RING_NOTIFY}, {1000, 3, AXSC_RING_NOTIFY}, {7, 1000, AXSC_RING_NOTIFY},
+      /* the message ring: one message received per member per ns, alike */
+      {1, 10, AXSC_RING_MSG},     {100, 5, AXSC_RING_MSG},   {7, 1000, AXSC_RING_MSG},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     sc_child_out o;
