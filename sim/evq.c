@@ -169,9 +169,10 @@ static void heap_push(ax_evq *q, const ax_hev *h) {
 
 static void heap_pop(ax_evq *q) { hp_pop(q->heap, &q->nheap); }
 
-/* Put an event into the wheel (its window) or the far heap. */
+/* Put an event into the wheel (its window, [now, now + AX_EVQ_SLOTS)) or
+ * the far heap. */
 static void wheel_insert(ax_evq *q, ax_time_t t, int prio, const ax_ev *e) {
-  if (t - q->base < AX_EVQ_SLOTS) {
+  if (t - q->now < AX_EVQ_SLOTS) {
     uint32_t b = bucket_get(q, SLOT(t));
     ax_fifo *f = &q->bk[b].q[prio];
     fifo_push(f, e);
@@ -193,7 +194,6 @@ static void wheel_insert(ax_evq *q, ax_time_t t, int prio, const ax_ev *e) {
 static void to_wheel(ax_evq *q) {
   q->small = 0;
   q->hot_t = AX_TIME_NEVER;
-  q->base = q->now & ~(ax_time_t)(AX_EVQ_SLOTS - 1);
   while (q->nsh) {
     ax_hev h = q->sh[0];
     hp_pop(q->sh, &q->nsh);
@@ -257,7 +257,7 @@ int ax_evq_cancel(ax_evq *q, ax_event_h h) {
       }
     return AX_EINVAL;
   }
-  if (h.time - q->base < AX_EVQ_SLOTS) {
+  if (h.time - q->now < AX_EVQ_SLOTS) {
     uint32_t b = q->slot[SLOT(h.time)];
     if (!b) return AX_EINVAL;
     for (int p = 0; p < AX_PRIO_N; p++) {
@@ -278,17 +278,37 @@ int ax_evq_cancel(ax_evq *q, ax_event_h h) {
   return AX_EINVAL;
 }
 
-/* Move the wheel to the window holding the heap's earliest event and drain
- * every heap event of that window into it (heap order keeps seq order). */
-static void refill(ax_evq *q) {
-  q->base = q->heap[0].time & ~(ax_time_t)(AX_EVQ_SLOTS - 1);
-  while (q->nheap && q->heap[0].time - q->base < AX_EVQ_SLOTS) {
+/* Move every far event that the window [now, now + AX_EVQ_SLOTS) now
+ * covers into the wheel. Done whenever now advances, before any handler
+ * runs, so no push can reach a slot ahead of a far event of the same time:
+ * each FIFO stays in seq order (and the heap pops in that order). */
+static void migrate(ax_evq *q) {
+  while (q->nheap && q->heap[0].time - q->now < AX_EVQ_SLOTS) {
     ax_hev h = q->heap[0];
     heap_pop(q);
     uint32_t b = bucket_get(q, SLOT(h.time));
     fifo_push(&q->bk[b].q[h.prio], &h.ev);
     q->bk[b].mask |= 1u << h.prio;
   }
+}
+
+/* The busy slot holding the earliest wheel event (the window wraps around
+ * the slot array from SLOT(now)), or AX_EVQ_SLOTS if the wheel is empty. */
+static inline uint32_t next_busy_cyc(const ax_evq *q) {
+  uint32_t s0 = SLOT(q->now), s = next_busy(q, s0);
+  return s < AX_EVQ_SLOTS || !s0 ? s : next_busy(q, 0);
+}
+
+/* The time of busy slot s. */
+static inline ax_time_t slot_time(const ax_evq *q, uint32_t s) {
+  return q->now + ((s - SLOT(q->now)) & (AX_EVQ_SLOTS - 1));
+}
+
+ax_time_t ax_evq_next_time(ax_evq *q) {
+  if (q->small) return q->nsh ? q->sh[0].time : AX_TIME_NEVER;
+  uint32_t s = next_busy_cyc(q);
+  if (s < AX_EVQ_SLOTS) return slot_time(q, s);
+  return q->nheap ? q->heap[0].time : AX_TIME_NEVER;
 }
 
 /* Run the events of f, the FIFO of the current time, in order, until it
@@ -324,15 +344,6 @@ static inline __attribute__((always_inline)) int run_fifo(ax_evq *q, ax_fifo *f,
   return 0;
 }
 
-ax_time_t ax_evq_next_time(ax_evq *q) {
-  if (q->small) return q->nsh ? q->sh[0].time : AX_TIME_NEVER;
-  if (q->now < q->base || q->now - q->base < AX_EVQ_SLOTS) {
-    uint32_t s = next_busy(q, q->now < q->base ? 0 : SLOT(q->now));
-    if (s < AX_EVQ_SLOTS) return q->base + s;
-  }
-  return q->nheap ? q->heap[0].time : AX_TIME_NEVER;
-}
-
 void ax_evq_stop(ax_evq *q) { q->stop = q->brk = 1; }
 
 int ax_evq_run(ax_evq *q, ax_time_t until) {
@@ -361,19 +372,17 @@ int ax_evq_run(ax_evq *q, ax_time_t until) {
       q->hot_t = AX_TIME_NEVER;
       continue;
     }
-    /* After a refill `now` may lie before the new window: search from its start. */
-    uint32_t s = q->now < q->base                   ? next_busy(q, 0)
-                 : q->now - q->base < AX_EVQ_SLOTS ? next_busy(q, SLOT(q->now))
-                                                   : AX_EVQ_SLOTS;
-    if (s == AX_EVQ_SLOTS) {
-      if (!q->nheap) return 0;
+    uint32_t s = next_busy_cyc(q);
+    if (s == AX_EVQ_SLOTS) { /* the wheel is empty, the far heap is not */
       if (q->heap[0].time > until) return 1;
-      refill(q);
+      q->now = q->heap[0].time;
+      migrate(q);
       continue;
     }
-    ax_time_t t = q->base + s;
+    ax_time_t t = slot_time(q, s);
     if (t > until) return 1;
     q->now = t;
+    if (q->nheap && q->heap[0].time - t < AX_EVQ_SLOTS) migrate(q);
     if (q->hot_t == t) q->hot_t = AX_TIME_NEVER; /* pushes at now take the slow path */
     q->brk = 0;
     uint32_t b = q->slot[s] - 1;

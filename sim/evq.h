@@ -1,12 +1,13 @@
 /*
  * evq.h - the event queue: one total order (time, priority, sequence).
  *
- * Near future: a wheel of AX_EVQ_SLOTS picosecond slots starting at `base`
- * (aligned to the wheel size); each slot that holds events owns a bucket of
- * one FIFO per priority, so events sharing a timestamp cost an append and a
+ * Near future: a wheel of AX_EVQ_SLOTS picosecond slots covering the
+ * sliding window [now, now + AX_EVQ_SLOTS) (time t lives in slot
+ * t mod AX_EVQ_SLOTS); each slot that holds events owns a bucket of one
+ * FIFO per priority, so events sharing a timestamp cost an append and a
  * pop, never a comparison. A two-level bitmap finds the next busy slot.
- * Far future (beyond the wheel): a binary heap, drained into the wheel when
- * the wheel runs dry. While few events are pending (at most AX_EVQ_SMALL)
+ * Far future (beyond the window): a binary heap, whose events move into the
+ * wheel as the window reaches them. While few events are pending (at most AX_EVQ_SMALL)
  * they live in a small binary heap instead, whose push and pop cost a few
  * comparisons - far less than opening and closing a wheel bucket per
  * timestamp; past that size they move to the wheel, and come back when the
@@ -45,7 +46,7 @@ typedef struct ax_hev { /* an event of the small or the far heap: 48 bytes */
 } ax_hev;
 
 typedef struct ax_evq {
-  ax_time_t now, base;
+  ax_time_t now;
   uint64_t seq;
   uint64_t popped;       /* events taken out to run, cancelled ones included */
   uint64_t skipped;      /* of those, cancelled ones (not run) */

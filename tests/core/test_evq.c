@@ -221,6 +221,8 @@ static void dyn_schedule(void) {
   ax_time_t dt = r < 25 ? 0 : r < 60 ? dyn_rand() % 3000 : r < 90 ? dyn_rand() % 100000 : dyn_rand() % 5000000;
   if (dyn_edges && r >= 25 && r < 75) /* the next 1-4 edges of a 1 GHz clock */
     dt = (QO->now() / 1000 + 1 + dyn_rand() % 4) * 1000 - QO->now();
+  else if (dyn_edges && r >= 75 && r < 90) /* edges 60-70 ns on: either side of the wheel's reach */
+    dt = (QO->now() / 1000 + 60 + dyn_rand() % 11) * 1000 - QO->now();
   uint64_t id = dyn_next_id++;
   uint64_t seq = QO->push(QO->now() + dt, (int)(dyn_rand() % AX_PRIO_N), id);
   dyn_pop++;
