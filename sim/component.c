@@ -185,11 +185,20 @@ ax_time_t ax_comp_next_edge(const ax_component *c) {
 
 /* ---- axsim.h: events ---- */
 
+/* An event without a handler is a model's bug: the run fails naming it,
+ * rather than crashing when the event comes due. */
+static int no_handler(ax_component *c) {
+  ax_fail(c->sim, "%s: scheduled an event with no handler (fn = NULL)", c->name);
+  return 1;
+}
+
 ax_event_h(ax_schedule)(ax_component *c, ax_time_t delay, ax_event_fn fn, uint64_t arg) {
+  if (!fn && no_handler(c)) return (ax_event_h){0, 0};
   return ax_schedule_inline(c, delay, fn, arg);
 }
 
 ax_event_h ax_schedule_cycles(ax_component *c, uint64_t cycles, ax_event_fn fn, uint64_t arg) {
+  if (!fn && no_handler(c)) return (ax_event_h){0, 0};
   return ax_evq_push(&c->sim->q, ax_comp_next_edge(c) + cycles * c->period, AX_PRIO_NORMAL, fn,
                      c, arg);
 }
@@ -197,6 +206,7 @@ ax_event_h ax_schedule_cycles(ax_component *c, uint64_t cycles, ax_event_fn fn, 
 ax_event_h ax_schedule_at(ax_component *c, ax_time_t t, int prio, ax_event_fn fn, uint64_t arg) {
   if (prio < 0) prio = 0;
   if (prio >= AX_PRIO_N) prio = AX_PRIO_N - 1;
+  if (!fn && no_handler(c)) return (ax_event_h){0, 0};
   return ax_evq_push(&c->sim->q, t, prio, fn, c, arg);
 }
 

@@ -40,6 +40,22 @@ void ax_evq_free(ax_evq *q) {
   memset(q, 0, sizeof *q);
 }
 
+/* What a cancelled event runs instead: it counts itself as skipped (the
+ * cancel pointed its argument at the queue). A marker rather than NULL
+ * spares the dispatch loop a test per event. */
+static void ev_cancelled(ax_component *c, uint64_t arg) {
+  (void)c;
+  ((ax_evq *)(uintptr_t)arg)->skipped++;
+}
+
+/* Mark event e cancelled: AX_OK, or AX_EINVAL if it already was. */
+static int ev_cancel(ax_evq *q, ax_ev *e) {
+  if (e->fn == ev_cancelled) return AX_EINVAL;
+  e->fn = ev_cancelled;
+  e->arg = (uint64_t)(uintptr_t)q;
+  return AX_OK;
+}
+
 static void die_oom(void) {
   /* Out of memory inside the event loop cannot be reported to a caller
    * that is itself an event handler; there is no sane way to go on. */
@@ -70,7 +86,7 @@ static inline uint32_t bucket_get(ax_evq *q, uint32_t s) {
     if (q->nbk == q->capbk) {
       uint32_t cap = q->capbk ? q->capbk * 2 : 64;
       q->hot_t = AX_TIME_NEVER; /* hot_f and the running FIFO move with the pool */
-      q->brk = 1;
+      q->brk = 1, q->lim = 0;
       ax_bucket *bk = realloc(q->bk, cap * sizeof *bk);
       uint32_t *fr = realloc(q->freebk, cap * sizeof *fr);
       if (!bk || !fr) die_oom();
@@ -178,7 +194,7 @@ static void wheel_insert(ax_evq *q, ax_time_t t, int prio, const ax_ev *e) {
     fifo_push(f, e);
     q->bk[b].mask |= 1u << prio;
     if (t == q->now) {
-      q->brk = 1; /* the slot being run grew: the dispatch loop looks again */
+      q->brk = 1, q->lim = 0; /* the slot being run grew: the dispatch loop looks again */
     } else if (prio == AX_PRIO_NORMAL) {
       q->hot_t = t;
       q->hot_b = b;
@@ -251,10 +267,7 @@ int ax_evq_cancel(ax_evq *q, ax_event_h h) {
   if (h.time < q->now) return AX_EINVAL;
   if (q->small) {
     for (size_t i = 0; i < q->nsh; i++)
-      if (q->sh[i].ev.seq == h.seq && q->sh[i].ev.fn) {
-        q->sh[i].ev.fn = NULL;
-        return AX_OK;
-      }
+      if (q->sh[i].ev.seq == h.seq) return ev_cancel(q, &q->sh[i].ev);
     return AX_EINVAL;
   }
   if (h.time - q->now < AX_EVQ_SLOTS) {
@@ -262,19 +275,13 @@ int ax_evq_cancel(ax_evq *q, ax_event_h h) {
     if (!b) return AX_EINVAL;
     for (int p = 0; p < AX_PRIO_N; p++) {
       ax_ev *e = fifo_find(&q->bk[b - 1].q[p], h.seq);
-      if (e && e->fn) {
-        e->fn = NULL;
-        return AX_OK;
-      }
+      if (e) return ev_cancel(q, e);
     }
     return AX_EINVAL;
   }
   /* Far-future cancellations are rare: a linear scan keeps the heap simple. */
   for (size_t i = 0; i < q->nheap; i++)
-    if (q->heap[i].ev.seq == h.seq && q->heap[i].ev.fn) {
-      q->heap[i].ev.fn = NULL;
-      return AX_OK;
-    }
+    if (q->heap[i].ev.seq == h.seq) return ev_cancel(q, &q->heap[i].ev);
   return AX_EINVAL;
 }
 
@@ -314,37 +321,33 @@ ax_time_t ax_evq_next_time(ax_evq *q) {
 /* Run the events of f, the FIFO of the current time, in order, until it
  * ends (0) or a handler set brk (1). A handler can change f (its events,
  * length or storage) only by pushing at the current time or growing the
- * bucket pool, and both set brk: until then f's length and storage stay
- * in registers. With `ahead`, each event first warms the component and
- * argument (often a pointer: a lane, a request) of the event AX_EVQ_AHEAD
- * places on - with thousands of components at one timestamp, each is cold
- * in the cache; a prefetch of a non-address is harmless. Inlined twice,
- * with ahead constant. */
+ * bucket pool; both set brk and zero q->lim, the loop's bound: until then
+ * f's length and storage stay in registers. With `ahead`, each event first
+ * warms the component and argument (often a pointer: a lane, a request) of
+ * the event AX_EVQ_AHEAD places on - with thousands of components at one
+ * timestamp, each is cold in the cache; a prefetch of a non-address is
+ * harmless. Inlined twice, with ahead constant. */
 static inline __attribute__((always_inline)) int run_fifo(ax_evq *q, ax_fifo *f, int ahead) {
   uint32_t h = f->head, len = f->len;
   const ax_ev *v = f->v;
-  while (h < len) {
+  q->lim = len;
+  while (h < q->lim) {
     const ax_ev *e = &v[h];
     if (ahead && h + AX_EVQ_AHEAD < len) {
       __builtin_prefetch(v[h + AX_EVQ_AHEAD].c);
       __builtin_prefetch((const void *)(uintptr_t)v[h + AX_EVQ_AHEAD].arg);
     }
-    ax_event_fn fn = e->fn; /* NULL if cancelled, even by an earlier handler here */
+    ax_event_fn fn = e->fn; /* ev_cancelled if cancelled, even by an earlier handler here */
     ax_component *c = e->c;
     uint64_t arg = e->arg;
     f->head = ++h;
     q->popped++; /* before the handler: ax_evq_pending excludes the running event */
-    if (!fn) {
-      q->skipped++;
-      continue;
-    }
     fn(c, arg);
-    if (__builtin_expect(q->brk, 0)) return 1;
   }
-  return 0;
+  return q->brk;
 }
 
-void ax_evq_stop(ax_evq *q) { q->stop = q->brk = 1; }
+void ax_evq_stop(ax_evq *q) { q->stop = q->brk = 1, q->lim = 0; }
 
 int ax_evq_run(ax_evq *q, ax_time_t until) {
   q->stop = 0;
@@ -359,10 +362,6 @@ int ax_evq_run(ax_evq *q, ax_time_t until) {
       q->now = h->time;
       hp_pop(q->sh, &q->nsh);
       q->popped++;
-      if (!fn) {
-        q->skipped++;
-        continue;
-      }
       fn(c, arg);
       if (__builtin_expect(q->stop, 0)) return 1;
       continue;

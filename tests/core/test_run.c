@@ -209,6 +209,28 @@ static void test_watchdog(void **st) {
   ax_sim_free(s);
 }
 
+/* A plug-in-style model (the exported ax_schedule, not the in-tree inline)
+ * that schedules an event with no handler: the run fails naming it, and
+ * the cancelled-looking event is never called. */
+static int later_ran;
+static void later(ax_component *c, uint64_t a) { (void)c, (void)a; later_ran = 1; }
+static void nofn_start(ax_component *c) {
+  (ax_schedule)(c, 5000, later, 0);
+  (ax_schedule)(c, 1000, NULL, 0);
+}
+static const ax_model nofn_model = {.abi = AX_ABI_VERSION, .name = "nofn", .start = nofn_start};
+
+static void test_null_handler(void **st) {
+  (void)st;
+  ax_sim *s = ax_sim_new(1);
+  ax_sim_add_component(s, "bad", &nofn_model, 1000, 0);
+  later_ran = 0;
+  assert_int_equal(ax_sim_run(s), AX_EIO);
+  assert_string_equal(s->err, "bad: scheduled an event with no handler (fn = NULL)");
+  assert_int_equal(later_ran, 0); /* the run stopped before 5 ns */
+  ax_sim_free(s);
+}
+
 /* A failing write leaves no file that looks complete. */
 static void test_no_partial_output(void **st) {
   (void)st;
@@ -224,7 +246,7 @@ int main(void) {
       cmocka_unit_test(test_hand_checked_run), cmocka_unit_test(test_time_series),
       cmocka_unit_test(test_determinism),
       cmocka_unit_test(test_deadlock), cmocka_unit_test(test_watchdog),
-      cmocka_unit_test(test_no_partial_output),
+      cmocka_unit_test(test_no_partial_output), cmocka_unit_test(test_null_handler),
   };
   return cmocka_run_group_tests_name("run", tests, NULL, NULL);
 }
