@@ -86,7 +86,7 @@ static inline uint32_t bucket_get(ax_evq *q, uint32_t s) {
     if (q->nbk == q->capbk) {
       uint32_t cap = q->capbk ? q->capbk * 2 : 64;
       q->hot_t = AX_TIME_NEVER; /* hot_f and the running FIFO move with the pool */
-      q->brk = 1, q->lim = 0;
+      q->brk = 1;
       ax_bucket *bk = realloc(q->bk, cap * sizeof *bk);
       uint32_t *fr = realloc(q->freebk, cap * sizeof *fr);
       if (!bk || !fr) die_oom();
@@ -194,7 +194,7 @@ static void wheel_insert(ax_evq *q, ax_time_t t, int prio, const ax_ev *e) {
     fifo_push(f, e);
     q->bk[b].mask |= 1u << prio;
     if (t == q->now) {
-      q->brk = 1, q->lim = 0; /* the slot being run grew: the dispatch loop looks again */
+      q->brk = 1; /* the slot being run grew: the dispatch loop looks again */
     } else if (prio == AX_PRIO_NORMAL) {
       q->hot_t = t;
       q->hot_b = b;
@@ -321,8 +321,8 @@ ax_time_t ax_evq_next_time(ax_evq *q) {
 /* Run the events of f, the FIFO of the current time, in order, until it
  * ends (0) or a handler set brk (1). A handler can change f (its events,
  * length or storage) only by pushing at the current time or growing the
- * bucket pool; both set brk and zero q->lim, the loop's bound: until then
- * f's length and storage stay in registers. With `ahead`, each event first
+ * bucket pool, and both set brk: until then f's length and storage stay in
+ * registers. With `ahead`, each event first
  * warms the component and argument (often a pointer: a lane, a request) of
  * the event AX_EVQ_AHEAD places on - with thousands of components at one
  * timestamp, each is cold in the cache; a prefetch of a non-address is
@@ -330,8 +330,7 @@ ax_time_t ax_evq_next_time(ax_evq *q) {
 static inline __attribute__((always_inline)) int run_fifo(ax_evq *q, ax_fifo *f, int ahead) {
   uint32_t h = f->head, len = f->len;
   const ax_ev *v = f->v;
-  q->lim = len;
-  while (h < q->lim) {
+  while (h < len) {
     const ax_ev *e = &v[h];
     if (ahead && h + AX_EVQ_AHEAD < len) {
       __builtin_prefetch(v[h + AX_EVQ_AHEAD].c);
@@ -343,11 +342,12 @@ static inline __attribute__((always_inline)) int run_fifo(ax_evq *q, ax_fifo *f,
     f->head = ++h;
     q->popped++; /* before the handler: ax_evq_pending excludes the running event */
     fn(c, arg);
+    if (__builtin_expect(q->brk, 0)) return 1;
   }
-  return q->brk;
+  return 0;
 }
 
-void ax_evq_stop(ax_evq *q) { q->stop = q->brk = 1, q->lim = 0; }
+void ax_evq_stop(ax_evq *q) { q->stop = q->brk = 1; }
 
 int ax_evq_run(ax_evq *q, ax_time_t until) {
   q->stop = 0;

@@ -67,7 +67,6 @@ typedef struct ax_evq {
    * (a push at the current time, the bucket pool moved, a stop): the loop
    * re-reads the bucket before the next event. */
   int brk;
-  uint32_t lim;         /* the dispatch loop's bound in the running FIFO (0 on brk) */
   /* The normal-priority FIFO most recently pushed to, in a slot after the
    * current time: most pushes go to the same timestamp as the one before
    * (N components on one clock edge). hot_t is AX_TIME_NEVER when unset. */
