@@ -32,6 +32,10 @@ struct ring_node : sc_core::sc_module {
     dont_initialize();
   }
 
+  // The token held at t = 0: a delta notification, which SystemC allows
+  // during elaboration and fires in the first delta.
+  void start() { ev.notify(sc_core::SC_ZERO_TIME); }
+
   // Count the activation and pass the token on, 1 ns later.
   void fire() {
     ++*count;
@@ -55,7 +59,7 @@ struct msg_node : sc_core::sc_module {
   tlm_utils::peq_with_get<ring_msg> peq;
   msg_node *next = nullptr;
   uint64_t *count;
-  ring_msg msg{}; // the token this member starts with
+  ring_msg msg{0, 0, 0, 8, 0, 0, nullptr}; // the token this member starts with
   const sc_core::sc_time one_ns{1, sc_core::SC_NS};
 
   SC_HAS_PROCESS(msg_node);
@@ -65,6 +69,9 @@ struct msg_node : sc_core::sc_module {
     sensitive << peq.get_event();
     dont_initialize();
   }
+
+  // The member's own message arrives at t = 0, in the first delta.
+  void start() { peq.notify(msg, sc_core::SC_ZERO_TIME); }
 
   // Count each arrived message and send it on, 1 ns later.
   void fire() {
@@ -83,13 +90,11 @@ struct axsc_ring {
   std::vector<msg_node *> mnodes;
 };
 
-extern "C" axsc_ring *axsc_ring_new_kind(unsigned n, int kind, char *err, size_t errlen) {
-  if (kind == AXSC_RING_NOTIFY) return axsc_ring_new(n, err, errlen);
-  if (kind != AXSC_RING_MSG) {
-    axsc_errf(err, errlen, "SystemC ring: unknown kind %d (expected %d notify or %d message)", kind,
-              AXSC_RING_NOTIFY, AXSC_RING_MSG);
-    return nullptr;
-  }
+// Build a ring of n members of type Node, kept in r->*nodes: each linked
+// to the next and holding its token at t = 0.
+template <class Node>
+static axsc_ring *make_ring(unsigned n, std::vector<Node *> axsc_ring::*nodes, const char *prefix,
+                            char *err, size_t errlen) {
   if (n == 0) {
     axsc_errf(err, errlen, "SystemC ring: needs at least 1 module, got 0");
     return nullptr;
@@ -97,22 +102,18 @@ extern "C" axsc_ring *axsc_ring_new_kind(unsigned n, int kind, char *err, size_t
   axsc_ring *r = nullptr;
   try {
     r = new axsc_ring;
-    r->mnodes.reserve(n);
+    std::vector<Node *> &v = r->*nodes;
+    v.reserve(n);
     for (unsigned i = 0; i < n; i++)
-      r->mnodes.push_back(new msg_node(("mring" + std::to_string(i)).c_str(), &r->count));
-    for (unsigned i = 0; i < n; i++) {
-      r->mnodes[i]->next = r->mnodes[(i + 1) % n];
-      r->mnodes[i]->msg.tag = i;
-      r->mnodes[i]->msg.bytes = 8;
-    }
-    // Each member's own token arrives at t = 0, in the first delta.
-    for (msg_node *m : r->mnodes) m->peq.notify(m->msg, sc_core::SC_ZERO_TIME);
+      v.push_back(new Node((prefix + std::to_string(i)).c_str(), &r->count));
+    for (unsigned i = 0; i < n; i++) v[i]->next = v[(i + 1) % n];
+    for (Node *m : v) m->start();
     return r;
   } catch (...) {
     axsc_catch(err, errlen);
     if (r) {
       try {
-        for (msg_node *m : r->mnodes) delete m;
+        for (Node *m : r->*nodes) delete m; // deregisters each module
       } catch (...) {
       }
       delete r;
@@ -122,32 +123,15 @@ extern "C" axsc_ring *axsc_ring_new_kind(unsigned n, int kind, char *err, size_t
 }
 
 extern "C" axsc_ring *axsc_ring_new(unsigned n, char *err, size_t errlen) {
-  if (n == 0) {
-    axsc_errf(err, errlen, "SystemC ring: needs at least 1 module, got 0");
-    return nullptr;
-  }
-  axsc_ring *r = nullptr;
-  try {
-    r = new axsc_ring;
-    r->nodes.reserve(n);
-    for (unsigned i = 0; i < n; i++)
-      r->nodes.push_back(new ring_node(("ring" + std::to_string(i)).c_str(), &r->count));
-    for (unsigned i = 0; i < n; i++) r->nodes[i]->next = r->nodes[(i + 1) % n];
-    // Every module holds a token at t = 0: a delta notification, which
-    // SystemC allows during elaboration and fires in the first delta.
-    for (ring_node *m : r->nodes) m->ev.notify(sc_core::SC_ZERO_TIME);
-    return r;
-  } catch (...) {
-    axsc_catch(err, errlen);
-    if (r) {
-      try {
-        for (ring_node *m : r->nodes) delete m; // deregisters each module
-      } catch (...) {
-      }
-      delete r;
-    }
-    return nullptr;
-  }
+  return make_ring(n, &axsc_ring::nodes, "ring", err, errlen);
+}
+
+extern "C" axsc_ring *axsc_ring_new_kind(unsigned n, int kind, char *err, size_t errlen) {
+  if (kind == AXSC_RING_NOTIFY) return make_ring(n, &axsc_ring::nodes, "ring", err, errlen);
+  if (kind == AXSC_RING_MSG) return make_ring(n, &axsc_ring::mnodes, "mring", err, errlen);
+  axsc_errf(err, errlen, "SystemC ring: unknown kind %d (expected %d notify or %d message)", kind,
+            AXSC_RING_NOTIFY, AXSC_RING_MSG);
+  return nullptr;
 }
 
 extern "C" uint64_t axsc_ring_count(const axsc_ring *r) {
