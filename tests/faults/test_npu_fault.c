@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "axtest.h"
+#include "unit_vs_slow.h"
 
 #include "campaign.h"
 #include "npu_func.h"
@@ -151,103 +152,32 @@ static void random_faults(void **s)
   assert_true(changed > total / 5);
 }
 
-/* Campaign injections with the layers on the NPU against a slow path: the
- * per-cycle engine for every GEMM the fault reaches (one for a transient,
- * all for a stuck-at), the model rerun from the input. */
+/* Campaign injections with the layers on the NPU (Ethos-U55-like, 128
+ * MACs) against its per-cycle engine (see unit_vs_slow.h). */
+static uint64_t npu_layer_cycles(ax_campaign *c, int l)
+{
+  ax_npuf_geom g;
+  ax_campaign_npu_geom(c, l, &g);
+  return g.cycles;
+}
+static void npu_ref_run(ax_campaign *c, const ax_qlayer *L, int l, const ax_saf_gemm *gm,
+                        const ax_saf_fault *f, int32_t *z)
+{
+  (void)L;
+  ax_npuf_geom g;
+  ax_campaign_npu_geom(c, l, &g);
+  ax_npuf_ref_run(&g, gm, f, z);
+}
+static void npu_lm_unit(ax_campaign *c, ax_tlm_fault *fx) { fx->npu = &c->npu_arch; }
+static const unit_slow npu_unit = {
+    .tag = "npu",
+    .block = "npu = { macs_per_cycle = 128; block_w = 4; block_h = 2; block_d = 16; };",
+    .structure = "npu_acc", .label = "on U55-128", .site = AX_SAF_NPU_ACC,
+    .layer_cycles = npu_layer_cycles, .ref_run = npu_ref_run, .lm_unit = npu_lm_unit};
+
 static void campaign_vs_slow(const char *model, const char *data, const char *fm, int n)
 {
-  char cfg[512], text[1024], err[512] = "";
-  snprintf(cfg, sizeof cfg, AX_BIN_DIR "/tests/faults/npu_%s.cfg", fm);
-  snprintf(text, sizeof text,
-           "model = \"%s\";\ndata = \"%s\";\narray = { filter_sram_kb = 4; ofmap_sram_kb = 4; };\n"
-           "npu = { macs_per_cycle = 128; block_w = 4; block_h = 2; block_d = 16; };\n"
-           "structures = [\"npu_acc\"];\nfault_model = \"%s\";\ninjections = %d;\nseed = 2;\n",
-           model, data, fm, n);
-  write_file(cfg, text);
-  ax_campaign c;
-  assert_int_equal(ax_campaign_load(cfg, &c, err, sizeof err), 0);
-  void *scr = ax_campaign_scratch(&c);
-  int ace = 0, crit = 0;
-  size_t nl = c.is_lm ? c.lm.ngemm : c.net.nl;
-  for (uint64_t id = 0; id < ax_campaign_total(&c); id++) {
-    ax_fi_row row;
-    ax_campaign_sample(&c, id, &row);
-    ax_campaign_inject(&c, &row, scr);
-    ax_saf_fault f = {.site = AX_SAF_NPU_ACC, .word = (uint32_t)row.word, .mask = row.mask,
-                      .stuck = row.stuck, .value = strcmp(fm, "sa1") ? 0 : row.mask};
-    /* the hit layer from the cycles of the engine, by hand */
-    int hit = -1;
-    uint64_t t = 0;
-    for (size_t l = 0; l < nl && !row.stuck; l++) {
-      if (!c.is_lm && c.net.l[l].kind == AX_QL_MAXPOOL) continue;
-      ax_npuf_geom g;
-      ax_campaign_npu_geom(&c, (int)l, &g);
-      if ((uint64_t)row.cycle < t + g.cycles) {
-        hit = (int)l;
-        f.cycle = row.cycle - (int64_t)t;
-        break;
-      }
-      t += g.cycles;
-    }
-    int32_t lg[64];
-    int top, want;
-    if (c.is_lm) {
-      ax_tlm_fault fx = {.arr = &c.arr, .slow = 1, .gemm = row.stuck ? -1 : hit, .f = f,
-                         .npu = &c.npu_arch};
-      void *ts = ax_tlm_scratch(&c.lm);
-      top = ax_tlm_run(&c.lm, c.prompts.tok + (size_t)row.image * c.prompts.ctx, NULL, &fx, lg, ts);
-      ax_tlm_scratch_free(ts);
-      const ax_tlm_gold *gd = &c.lmgold[row.image];
-      want = !memcmp(lg, gd->logits, 4 * c.lm.vocab) ? AX_FO_MASKED
-             : top != gd->next ? AX_FO_CRITICAL : AX_FO_SDC;
-    } else {
-      /* layer by layer from the input: the engine's reference where the
-       * fault is, the plain GEMM elsewhere */
-      size_t px = (size_t)c.data.h * c.data.w * c.data.c;
-      int8_t x[4096], y[4096];
-      int32_t z[4096];
-      memcpy(x, c.data.x + row.image * px, px);
-      for (size_t l = 0; l < c.net.nl; l++) {
-        const ax_qlayer *L = &c.net.l[l];
-        if (L->kind == AX_QL_MAXPOOL) {
-          ax_qlayer_pool(L, x, y);
-          memcpy(x, y, (size_t)L->out_h * L->out_w * L->out_c);
-          continue;
-        }
-        ax_saf_gemm gm = {.m = L->m, .n = L->n, .k = L->k, .ifmap = x,
-                          .ifmap_words = (uint32_t)ax_qlayer_in_elems(L), .aidx = L->aidx,
-                          .w = L->w};
-        if (row.stuck || (int)l == hit) {
-          ax_npuf_geom g;
-          ax_campaign_npu_geom(&c, (int)l, &g);
-          ax_npuf_ref_run(&g, &gm, &f, z);
-        } else {
-          ax_saf_golden(&gm, z);
-        }
-        if (l + 1 == c.net.nl) {
-          for (uint32_t o = 0; o < L->n; o++) lg[o] = (int32_t)((uint32_t)z[o] + (uint32_t)L->b[o]);
-        } else {
-          ax_qlayer_post(L, z, y, NULL, 0, -1);
-          memcpy(x, y, (size_t)L->m * L->n);
-        }
-      }
-      const ax_qgold *gd = &c.gold[row.image];
-      top = ax_qtop1(lg, gd->nclass);
-      want = !memcmp(lg, gd->logits, 4 * gd->nclass) ? AX_FO_MASKED
-             : top != gd->top1 ? AX_FO_CRITICAL : AX_FO_SDC;
-    }
-    if (row.raw_outcome != want)
-      fail_msg("id %llu acc %llu mask %x cycle %lld: fast %s slow %s", (unsigned long long)id,
-               (unsigned long long)row.word, row.mask, (long long)row.cycle,
-               ax_fout_name((ax_fout)row.raw_outcome), ax_fout_name((ax_fout)want));
-    ace += want != AX_FO_MASKED;
-    crit += want == AX_FO_CRITICAL;
-  }
-  print_message("%s on U55-128, %s: %llu injections, %d not masked, %d critical\n", c.name, fm,
-                (unsigned long long)ax_campaign_total(&c), ace, crit);
-  assert_true(ace >= 20);
-  ax_campaign_scratch_free(scr);
-  ax_campaign_free(&c);
+  unit_campaign_vs_slow(&npu_unit, model, data, fm, n);
 }
 
 static void campaign_digits(void **s)

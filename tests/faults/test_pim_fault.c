@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "axtest.h"
+#include "unit_vs_slow.h"
 
 #include "campaign.h"
 #include "pim_func.h"
@@ -115,105 +116,35 @@ static void random_faults(void **s)
   assert_true(changed > total / 5);
 }
 
-/* Campaign injections with the layers in PIM banks against a slow path:
- * the step-by-step reference for every GEMM the fault reaches (one for a transient,
- * all for a stuck-at), the model rerun from the input. */
+/* Campaign injections with the layers in the PIM banks (2 channels x 2
+ * banks x 4 registers) against the step-by-step reference of every
+ * channel, bank and register (see unit_vs_slow.h). */
+static uint64_t pim_layer_cycles(ax_campaign *c, int l)
+{
+  uint32_t mm, nn, kk;
+  ax_campaign_layer_dims(c, l, &mm, &nn, &kk);
+  ax_pimf_geom g;
+  ax_pimf_geom_cfg(&c->pim_cfg, mm, nn, kk, &g);
+  return g.steps;
+}
+static void pim_ref_run(ax_campaign *c, const ax_qlayer *L, int l, const ax_saf_gemm *gm,
+                        const ax_saf_fault *f, int32_t *z)
+{
+  (void)l;
+  ax_pimf_geom g;
+  ax_pimf_geom_cfg(&c->pim_cfg, L->m, L->n, L->k, &g);
+  ax_pimf_ref_run(&g, gm, f, z);
+}
+static void pim_lm_unit(ax_campaign *c, ax_tlm_fault *fx) { fx->pim = &c->pim_cfg; }
+static const unit_slow pim_unit = {
+    .tag = "pim",
+    .block = "pim = { channels = 2; banks = 2; accs = 4; row_bytes = 32; col_bytes = 8; };",
+    .structure = "pim_acc", .label = "in PIM 2x2x4", .site = AX_SAF_PIM_ACC,
+    .layer_cycles = pim_layer_cycles, .ref_run = pim_ref_run, .lm_unit = pim_lm_unit};
+
 static void campaign_vs_slow(const char *model, const char *data, const char *fm, int n)
 {
-  char cfg[512], text[1024], err[512] = "";
-  snprintf(cfg, sizeof cfg, AX_BIN_DIR "/tests/faults/pim_%s.cfg", fm);
-  snprintf(text, sizeof text,
-           "model = \"%s\";\ndata = \"%s\";\narray = { filter_sram_kb = 4; ofmap_sram_kb = 4; };\n"
-           "pim = { channels = 2; banks = 2; accs = 4; row_bytes = 32; col_bytes = 8; };\n"
-           "structures = [\"pim_acc\"];\nfault_model = \"%s\";\ninjections = %d;\nseed = 2;\n",
-           model, data, fm, n);
-  write_file(cfg, text);
-  ax_campaign c;
-  assert_int_equal(ax_campaign_load(cfg, &c, err, sizeof err), 0);
-  void *scr = ax_campaign_scratch(&c);
-  int ace = 0, crit = 0;
-  size_t nl = c.is_lm ? c.lm.ngemm : c.net.nl;
-  for (uint64_t id = 0; id < ax_campaign_total(&c); id++) {
-    ax_fi_row row;
-    ax_campaign_sample(&c, id, &row);
-    ax_campaign_inject(&c, &row, scr);
-    ax_saf_fault f = {.site = AX_SAF_PIM_ACC, .word = (uint32_t)row.word, .mask = row.mask,
-                      .stuck = row.stuck, .value = strcmp(fm, "sa1") ? 0 : row.mask};
-    /* the hit layer from the cycles of the engine, by hand */
-    int hit = -1;
-    uint64_t t = 0;
-    for (size_t l = 0; l < nl && !row.stuck; l++) {
-      if (!c.is_lm && c.net.l[l].kind == AX_QL_MAXPOOL) continue;
-      uint32_t mm, nn, kk;
-      ax_campaign_layer_dims(&c, (int)l, &mm, &nn, &kk);
-      ax_pimf_geom g;
-      ax_pimf_geom_cfg(&c.pim_cfg, mm, nn, kk, &g);
-      if ((uint64_t)row.cycle < t + g.steps) {
-        hit = (int)l;
-        f.cycle = row.cycle - (int64_t)t;
-        break;
-      }
-      t += g.steps;
-    }
-    int32_t lg[64];
-    int top, want;
-    if (c.is_lm) {
-      ax_tlm_fault fx = {.arr = &c.arr, .slow = 1, .gemm = row.stuck ? -1 : hit, .f = f,
-                         .pim = &c.pim_cfg};
-      void *ts = ax_tlm_scratch(&c.lm);
-      top = ax_tlm_run(&c.lm, c.prompts.tok + (size_t)row.image * c.prompts.ctx, NULL, &fx, lg, ts);
-      ax_tlm_scratch_free(ts);
-      const ax_tlm_gold *gd = &c.lmgold[row.image];
-      want = !memcmp(lg, gd->logits, 4 * c.lm.vocab) ? AX_FO_MASKED
-             : top != gd->next ? AX_FO_CRITICAL : AX_FO_SDC;
-    } else {
-      /* layer by layer from the input: the step-by-step PIM reference where the
-       * fault is, the plain GEMM elsewhere */
-      size_t px = (size_t)c.data.h * c.data.w * c.data.c;
-      int8_t x[4096], y[4096];
-      int32_t z[4096];
-      memcpy(x, c.data.x + row.image * px, px);
-      for (size_t l = 0; l < c.net.nl; l++) {
-        const ax_qlayer *L = &c.net.l[l];
-        if (L->kind == AX_QL_MAXPOOL) {
-          ax_qlayer_pool(L, x, y);
-          memcpy(x, y, (size_t)L->out_h * L->out_w * L->out_c);
-          continue;
-        }
-        ax_saf_gemm gm = {.m = L->m, .n = L->n, .k = L->k, .ifmap = x,
-                          .ifmap_words = (uint32_t)ax_qlayer_in_elems(L), .aidx = L->aidx,
-                          .w = L->w};
-        if (row.stuck || (int)l == hit) {
-          ax_pimf_geom g;
-          ax_pimf_geom_cfg(&c.pim_cfg, L->m, L->n, L->k, &g);
-          ax_pimf_ref_run(&g, &gm, &f, z);
-        } else {
-          ax_saf_golden(&gm, z);
-        }
-        if (l + 1 == c.net.nl) {
-          for (uint32_t o = 0; o < L->n; o++) lg[o] = (int32_t)((uint32_t)z[o] + (uint32_t)L->b[o]);
-        } else {
-          ax_qlayer_post(L, z, y, NULL, 0, -1);
-          memcpy(x, y, (size_t)L->m * L->n);
-        }
-      }
-      const ax_qgold *gd = &c.gold[row.image];
-      top = ax_qtop1(lg, gd->nclass);
-      want = !memcmp(lg, gd->logits, 4 * gd->nclass) ? AX_FO_MASKED
-             : top != gd->top1 ? AX_FO_CRITICAL : AX_FO_SDC;
-    }
-    if (row.raw_outcome != want)
-      fail_msg("id %llu acc %llu mask %x cycle %lld: fast %s slow %s", (unsigned long long)id,
-               (unsigned long long)row.word, row.mask, (long long)row.cycle,
-               ax_fout_name((ax_fout)row.raw_outcome), ax_fout_name((ax_fout)want));
-    ace += want != AX_FO_MASKED;
-    crit += want == AX_FO_CRITICAL;
-  }
-  print_message("%s in PIM 2x2x4, %s: %llu injections, %d not masked, %d critical\n", c.name, fm,
-                (unsigned long long)ax_campaign_total(&c), ace, crit);
-  assert_true(ace >= 20);
-  ax_campaign_scratch_free(scr);
-  ax_campaign_free(&c);
+  unit_campaign_vs_slow(&pim_unit, model, data, fm, n);
 }
 
 static void campaign_mlp(void **s)
