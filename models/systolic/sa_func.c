@@ -177,6 +177,36 @@ static void fold_range(const ctx *x, int64_t *lo, int64_t *hi)
   if (*hi > x->folds - 1) *hi = x->folds - 1;
 }
 
+/* Fold i as the register mappers below see it. */
+typedef struct fold_dim {
+  int64_t ru, cu; /* array rows and columns in use */
+  int64_t k0, s0; /* first row of the fold's operand (A for os, K for ws/is), first output column */
+} fold_dim;
+
+static void fold_dim_of(const ctx *x, int64_t i, fold_dim *d)
+{
+  ax_sa_fold fo;
+  fold_of(x, i, &fo);
+  d->ru = (int64_t)fo.rows_used, d->cu = (int64_t)fo.cols_used;
+  d->k0 = (int64_t)fo.fr * x->R, d->s0 = (int64_t)fo.fc * x->C;
+}
+
+/* A register that holds stream entry t in state base + t sees the fault on
+ * entries [*t0, *t1): the one in the fault's cycle (transient), or all
+ * from it on (stuck). 0 if none. */
+static int fault_window(const ctx *x, int64_t base, int64_t *t0, int64_t *t1)
+{
+  const ax_saf_fault *f = x->f;
+  *t0 = 0, *t1 = x->T;
+  if (!f->stuck) {
+    *t0 = f->cycle - base;
+    *t1 = *t0 + 1;
+    return *t0 >= 0 && *t0 < x->T;
+  }
+  if (f->cycle > base) *t0 = f->cycle - base;
+  return 1;
+}
+
 /* A moving operand register of PE(r,c) in fold i: entry t of the stream is
  * there in state base + t (transient: one t; stuck: all t from the fault
  * on). os h: A[m0+r][t] used by columns c..cu-1; os v: B[t][n0+c] used by
@@ -188,20 +218,12 @@ static void moving_reg(ctx *x, char reg, int64_t r, int64_t c)
   fold_range(x, &lo, &hi);
   int os = x->a->df == AX_SA_OS;
   for (int64_t i = lo; i <= hi; i++) {
-    ax_sa_fold fo;
-    fold_of(x, i, &fo);
-    int64_t ru = (int64_t)fo.rows_used, cu = (int64_t)fo.cols_used;
-    int64_t o0 = (int64_t)fo.fr * x->R, s0 = (int64_t)fo.fc * x->C;
+    fold_dim fd;
+    fold_dim_of(x, i, &fd);
+    int64_t ru = fd.ru, cu = fd.cu, o0 = fd.k0, s0 = fd.s0;
     if (reg == 'h' ? r >= ru : c >= cu) continue; /* fed zeros: meets only zeros or undrained sums */
-    int64_t base = i * x->F + r + c + 1 + (os ? 0 : x->R);
-    int64_t t0 = 0, t1 = x->T;
-    if (!f->stuck) {
-      t0 = f->cycle - base;
-      t1 = t0 + 1;
-      if (t0 < 0 || t0 >= x->T) continue;
-    } else if (f->cycle > base) {
-      t0 = f->cycle - base;
-    }
+    int64_t t0, t1;
+    if (!fault_window(x, i * x->F + r + c + 1 + (os ? 0 : x->R), &t0, &t1)) continue;
     for (int64_t t = t0; t < t1; t++) {
       if (os && reg == 'h') {
         int8_t v0 = A_(x, (uint32_t)(o0 + r), (uint32_t)t), v1 = corrupt8(f, v0);
@@ -237,11 +259,10 @@ static void stationary_reg(ctx *x, int64_t r, int64_t c)
   int64_t lo, hi;
   fold_range(x, &lo, &hi);
   for (int64_t i = lo; i <= hi; i++) {
-    ax_sa_fold fo;
-    fold_of(x, i, &fo);
-    int64_t ru = (int64_t)fo.rows_used, cu = (int64_t)fo.cols_used;
-    int64_t k0 = (int64_t)fo.fr * x->R, s0 = (int64_t)fo.fc * x->C;
-    if (c >= cu) continue;
+    fold_dim fd;
+    fold_dim_of(x, i, &fd);
+    int64_t ru = fd.ru, k0 = fd.k0, s0 = fd.s0;
+    if (c >= fd.cu) continue;
     int64_t b = i * x->F;
     for (int64_t j = r; j < ru; j++) {
       int8_t y0 = Y_(x, k0 + j, s0 + c), y1 = corrupt8(f, y0);
@@ -313,20 +334,12 @@ static void psum_reg(ctx *x, int64_t r, int64_t c)
   int64_t lo, hi;
   fold_range(x, &lo, &hi);
   for (int64_t i = lo; i <= hi; i++) {
-    ax_sa_fold fo;
-    fold_of(x, i, &fo);
-    int64_t ru = (int64_t)fo.rows_used, cu = (int64_t)fo.cols_used;
-    int64_t k0 = (int64_t)fo.fr * x->R, s0 = (int64_t)fo.fc * x->C;
-    if (c >= cu) continue;
-    int64_t base = i * x->F + x->R + r + c + 2;
-    int64_t t0 = 0, t1 = x->T;
-    if (!f->stuck) {
-      t0 = f->cycle - base;
-      t1 = t0 + 1;
-      if (t0 < 0 || t0 >= x->T) continue;
-    } else if (f->cycle > base) {
-      t0 = f->cycle - base;
-    }
+    fold_dim fd;
+    fold_dim_of(x, i, &fd);
+    int64_t ru = fd.ru, k0 = fd.k0, s0 = fd.s0;
+    if (c >= fd.cu) continue;
+    int64_t t0, t1;
+    if (!fault_window(x, i * x->F + x->R + r + c + 2, &t0, &t1)) continue;
     int64_t rmax = r < ru - 1 ? r : ru - 1;
     for (int64_t t = t0; t < t1; t++) {
       uint32_t p = 0;
