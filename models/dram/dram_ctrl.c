@@ -121,7 +121,6 @@ struct ax_dram_ctrl {
    * for the `pim` model) */
   ulat ul[AX_DRAM_CMD_STD_N][AX_DRAM_SC_N][AX_DRAM_CMD_STD_N];
   uint8_t nul[AX_DRAM_CMD_STD_N][AX_DRAM_SC_N];
-  uint8_t win_next[AX_DRAM_CMD_STD_N];   /* bit w: window w limits this command */
   uint8_t win_prev[AX_DRAM_CMD_STD_N];   /* bit w: this command counts in window w */
   int ch, nranks, nbg, nbpg, nbanks;
   uint64_t clk;
@@ -260,6 +259,16 @@ static void pool_put(ax_dram_ctrl *c, int i) {
 
 /* ---- construction ------------------------------------------------------------ */
 
+/* Merge rule (next, cycles) into the list of command p at scope sc: one
+ * entry per next command, the largest latency (bumping a time by two
+ * latencies is bumping it by the larger). */
+static void ul_add(ax_dram_ctrl *c, int p, int sc, int next, int32_t cycles) {
+  int j = 0;
+  while (j < c->nul[p][sc] && c->ul[p][sc][j].next != next) j++;
+  if (j == c->nul[p][sc]) c->ul[p][sc][c->nul[p][sc]++] = (ulat){(uint8_t)next, cycles};
+  else if (cycles > c->ul[p][sc][j].cycles) c->ul[p][sc][j].cycles = cycles;
+}
+
 /* A controller for channel `ch` of cfg; NULL on no memory. */
 ax_dram_ctrl *ax_dram_ctrl_new(const ax_dram_cfg *cfg, const ax_dram_timing *t, int ch) {
   ax_dram_ctrl *c = calloc(1, sizeof *c);
@@ -292,13 +301,15 @@ ax_dram_ctrl *ax_dram_ctrl_new(const ax_dram_cfg *cfg, const ax_dram_timing *t, 
         if (l->next >= AX_DRAM_CMD_STD_N) continue;
         if (l->window) {
           for (int w = 0; w < c->nwin; w++)
-            if (c->winlat[w] == l) { c->win_prev[p] |= (uint8_t)(1u << w); c->win_next[l->next] |= (uint8_t)(1u << w); }
+            if (c->winlat[w] == l) c->win_prev[p] |= (uint8_t)(1u << w);
           continue;
         }
-        int j = 0;
-        while (j < c->nul[p][sc] && c->ul[p][sc][j].next != l->next) j++;
-        if (j == c->nul[p][sc]) c->ul[p][sc][c->nul[p][sc]++] = (ulat){l->next, l->cycles};
-        else if (l->cycles > c->ul[p][sc][j].cycles) c->ul[p][sc][j].cycles = l->cycles;
+        if (sc == AX_DRAM_SC_CHANNEL) { /* the channel is this rank and the others: one list each */
+          ul_add(c, p, AX_DRAM_SC_RANK, l->next, l->cycles);
+          ul_add(c, p, AX_DRAM_SC_OTHER_RANKS, l->next, l->cycles);
+        } else {
+          ul_add(c, p, sc, l->next, l->cycles);
+        }
       }
   c->win = calloc((size_t)(c->nranks * (c->nwin ? c->nwin : 1)), sizeof *c->win);
   for (int r = 0; c->win && r < c->nranks; r++)
@@ -515,22 +526,12 @@ static inline int cand_next(const ax_dram_ctrl *c, int from, int to) {
 
 /* Earliest cycle `cmd` may issue to bank (ra, bg, ba) under every rule. */
 static inline uint64_t ready_at(ax_dram_ctrl *c, int cmd, int ra, int bg, int ba) {
-  uint64_t t = max64(bank_at(c, ra, bg, ba)->t[cmd], max64(c->bg[ra * c->nbg + bg].t[cmd], c->rank[ra].t[cmd]));
-  for (unsigned m = c->win_next[cmd]; m; m &= m - 1) {
-    win *x = &c->win[ra * c->nwin + __builtin_ctz(m)];
-    if (x->n == x->len) t = max64(t, x->ring[x->head] + (uint64_t)x->cycles);
-  }
-  return t;
+  return max64(bank_at(c, ra, bg, ba)->t[cmd], max64(c->bg[ra * c->nbg + bg].t[cmd], c->rank[ra].t[cmd]));
 }
 
 /* ready_at for a planned command's bank (indices precomputed). */
 static inline uint64_t ready_at_p(ax_dram_ctrl *c, int cmd, const pitem *e) {
-  uint64_t t = max64(c->bank[e->bi].t[cmd], max64(c->bg[e->gi].t[cmd], c->rank[e->ra].t[cmd]));
-  for (unsigned m = c->win_next[cmd]; m; m &= m - 1) {
-    win *x = &c->win[e->ra * c->nwin + __builtin_ctz(m)];
-    if (x->n == x->len) t = max64(t, x->ring[x->head] + (uint64_t)x->cycles);
-  }
-  return t;
+  return max64(c->bank[e->bi].t[cmd], max64(c->bg[e->gi].t[cmd], c->rank[e->ra].t[cmd]));
 }
 
 static inline void bump(uint64_t *slot, uint64_t v) { if (v > *slot) *slot = v; }
@@ -557,16 +558,18 @@ static void update_timing(ax_dram_ctrl *c, int p, int ra, int bg, int ba, uint64
     else
       for (int i = 0; i < c->nbg; i++) bump_all(c->bg[ra * c->nbg + i].t, l, n, clk);
   }
+  /* channel-scope rules were merged into the rank and other-rank lists */
   if ((n = c->nul[p][AX_DRAM_SC_RANK])) bump_all(c->rank[ra].t, c->ul[p][AX_DRAM_SC_RANK], n, clk);
   if ((n = c->nul[p][AX_DRAM_SC_OTHER_RANKS]))
     for (int r = 0; r < c->nranks; r++)
       if (r != ra) bump_all(c->rank[r].t, c->ul[p][AX_DRAM_SC_OTHER_RANKS], n, clk);
-  if ((n = c->nul[p][AX_DRAM_SC_CHANNEL]))
-    for (int r = 0; r < c->nranks; r++) bump_all(c->rank[r].t, c->ul[p][AX_DRAM_SC_CHANNEL], n, clk);
   for (unsigned m = c->win_prev[p]; m; m &= m - 1) { /* windowed rules: remember the issue cycle */
     win *x = &c->win[ra * c->nwin + __builtin_ctz(m)];
     if (x->n < x->len) x->ring[(x->head + x->n++) % x->len] = clk;
     else { x->ring[x->head] = clk; x->head = (x->head + 1) % x->len; }
+    /* the window's bound (the len-th latest issue + its latency) only
+     * grows and changes only here: fold it into the rank's time */
+    if (x->n == x->len) bump(&c->rank[ra].t[x->next], x->ring[x->head] + (uint64_t)x->cycles);
   }
 }
 
