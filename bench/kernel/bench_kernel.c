@@ -54,14 +54,13 @@ static const ax_model node_model = {.abi = AX_ABI_VERSION, .name = "ring_node",
 
 /* ---- ring on the event queue alone ---- */
 
-static ax_component **kring;
-static size_t kn;
-static void hop(ax_component *c, uint64_t i) {
-  (void)c;
-  size_t j = i + 1 == kn ? 0 : (size_t)i + 1;
-  ax_schedule(kring[j], 1000, hop, j);
+/* Each component's priv is its successor (as each SystemC ring node holds
+ * `next`): pass the token on, one cycle later. */
+static void hop(ax_component *c, uint64_t a) {
+  ax_component *next = c->priv;
+  ax_schedule(next, 1000, hop, a);
 }
-static void kstart(ax_component *c) { ax_schedule(c, 1000, hop, (uint64_t)c->index); }
+static void kstart(ax_component *c) { ax_schedule(c, 1000, hop, 0); }
 static const ax_model knode_model = {.abi = AX_ABI_VERSION, .name = "kring_node", .start = kstart};
 
 static double run_ring(size_t n, uint64_t events, int direct, uint64_t *done) {
@@ -72,8 +71,7 @@ static double run_ring(size_t n, uint64_t events, int direct, uint64_t *done) {
     ax_sim_add_component(s, name, direct ? &knode_model : &node_model, 1000, 0);
   }
   if (direct) {
-    kring = s->comps;
-    kn = n;
+    for (size_t i = 0; i < n; i++) s->comps[i]->priv = s->comps[(i + 1) % n];
   } else {
     for (size_t i = 0; i < n; i++) {
       ax_component *a = s->comps[i], *b = s->comps[(i + 1) % n];
