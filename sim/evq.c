@@ -103,10 +103,13 @@ static inline uint32_t bucket_get(ax_evq *q, uint32_t s) {
   return b;
 }
 
-/* Free the (empty: every FIFO was reset when it ran dry) bucket of slot s. */
+/* Free the bucket of slot s, whose every event has run. Its FIFOs keep
+ * their length until now, so that an index names one event for the whole
+ * timestamp (see AX_EVQ_WID). */
 static inline void bucket_release(ax_evq *q, uint32_t s) {
   uint32_t b = q->slot[s] - 1;
   if (q->hot_b == b) q->hot_t = AX_TIME_NEVER;
+  for (int p = 0; p < AX_PRIO_N; p++) q->bk[b].q[p].head = q->bk[b].q[p].len = 0;
   q->freebk[q->nfree++] = b;
   q->slot[s] = 0;
   q->bits[s >> 6] &= ~(1ull << (s & 63));
@@ -185,13 +188,30 @@ static void heap_push(ax_evq *q, const ax_hev *h) {
 
 static void heap_pop(ax_evq *q) { hp_pop(q->heap, &q->nheap); }
 
-/* Put an event into the wheel (its window, [now, now + AX_EVQ_SLOTS)) or
- * the far heap. */
-static void wheel_insert(ax_evq *q, ax_time_t t, int prio, const ax_ev *e) {
+/* Append record e (its id set) to the FIFO of (t, prio) in the wheel. */
+static void wheel_put(ax_evq *q, ax_time_t t, int prio, const ax_ev *e) {
+  uint32_t b = bucket_get(q, SLOT(t));
+  fifo_push(&q->bk[b].q[prio], e);
+  q->bk[b].mask |= 1u << prio;
+  if (t == q->now) q->brk = 1; /* the slot being run grew: the dispatch loop looks again */
+}
+
+/* Move a heap record (keeping its id) into the wheel if the window
+ * [now, now + AX_EVQ_SLOTS) reaches its time, else into the far heap. */
+static void wheel_move(ax_evq *q, const ax_hev *h) {
+  if (h->time - q->now < AX_EVQ_SLOTS) wheel_put(q, h->time, h->prio, &h->ev);
+  else heap_push(q, h);
+}
+
+/* A new event at t: into the wheel, named by its place, or into the far
+ * heap with the next heap id. Returns the id. */
+static uint64_t wheel_add(ax_evq *q, ax_time_t t, int prio, ax_event_fn fn, ax_component *c,
+                          uint64_t arg) {
   if (t - q->now < AX_EVQ_SLOTS) {
     uint32_t b = bucket_get(q, SLOT(t));
     ax_fifo *f = &q->bk[b].q[prio];
-    fifo_push(f, e);
+    ax_ev e = {AX_EVQ_WID | (uint64_t)prio << 32 | f->len, fn, c, arg};
+    fifo_push(f, &e);
     q->bk[b].mask |= 1u << prio;
     if (t == q->now) {
       q->brk = 1; /* the slot being run grew: the dispatch loop looks again */
@@ -200,10 +220,11 @@ static void wheel_insert(ax_evq *q, ax_time_t t, int prio, const ax_ev *e) {
       q->hot_b = b;
       q->hot_f = f;
     }
-  } else {
-    ax_hev hv = {t, prio, *e};
-    heap_push(q, &hv);
+    return e.seq;
   }
+  ax_hev hv = {t, prio, {++q->seq, fn, c, arg}};
+  heap_push(q, &hv);
+  return hv.ev.seq;
 }
 
 /* The small heap is full: move its events, in order, to the wheel. */
@@ -213,25 +234,25 @@ static void to_wheel(ax_evq *q) {
   while (q->nsh) {
     ax_hev h = q->sh[0];
     hp_pop(q->sh, &q->nsh);
-    wheel_insert(q, h.time, h.prio, &h.ev);
+    wheel_move(q, &h);
   }
 }
 
 /* The wheel side of a push (out of line: it keeps ax_evq_push_slow's
- * small-heap path free of register saves). */
-__attribute__((noinline)) static void push_wheel(ax_evq *q, ax_time_t t, int prio, const ax_ev *e) {
+ * small-heap path free of register saves). Returns the event's id. */
+__attribute__((noinline)) static uint64_t push_wheel(ax_evq *q, ax_time_t t, int prio,
+                                                     ax_event_fn fn, ax_component *c, uint64_t arg) {
   if (q->small) to_wheel(q);
-  wheel_insert(q, t, prio, e);
+  return wheel_add(q, t, prio, fn, c, arg);
 }
 
 ax_event_h ax_evq_push_slow(ax_evq *q, ax_time_t t, int prio, ax_event_fn fn, ax_component *c,
                             uint64_t arg) {
-  uint64_t seq = ++q->seq;
   if (t < q->now) t = q->now; /* callers guarantee t >= now; stay safe */
-  ax_event_h h = {t, seq};
   if (q->small && q->nsh < AX_EVQ_SMALL) {
     /* Sift up in place. The new event has the largest seq, so it goes
      * before its parent only on an earlier (time, prio). */
+    uint64_t seq = ++q->seq;
     ax_hev *v = q->sh;
     size_t i = q->nsh++;
     while (i > 0) {
@@ -246,15 +267,14 @@ ax_event_h ax_evq_push_slow(ax_evq *q, ax_time_t t, int prio, ax_event_fn fn, ax
     v[i].ev.fn = fn;
     v[i].ev.c = c;
     v[i].ev.arg = arg;
-    return h;
+    return (ax_event_h){t, seq};
   }
-  ax_ev e = {seq, fn, c, arg};
-  push_wheel(q, t, prio, &e); /* the small heap is full (it moves to the wheel) or not in use */
-  return h;
+  /* the small heap is full (it moves to the wheel) or not in use */
+  return (ax_event_h){t, push_wheel(q, t, prio, fn, c, arg)};
 }
 
 static ax_ev *fifo_find(ax_fifo *f, uint64_t seq) {
-  uint32_t lo = f->head, hi = f->len; /* seqs ascend within a FIFO */
+  uint32_t lo = f->head, hi = f->len; /* ids ascend within a FIFO */
   while (lo < hi) {
     uint32_t mid = lo + (hi - lo) / 2;
     if (f->v[mid].seq < seq) lo = mid + 1;
@@ -273,6 +293,14 @@ int ax_evq_cancel(ax_evq *q, ax_event_h h) {
   if (h.time - q->now < AX_EVQ_SLOTS) {
     uint32_t b = q->slot[SLOT(h.time)];
     if (!b) return AX_EINVAL;
+    if (h.seq & AX_EVQ_WID) { /* named by its place */
+      uint64_t p = (h.seq & ~AX_EVQ_WID) >> 32;
+      uint32_t i = (uint32_t)h.seq;
+      if (p >= AX_PRIO_N) return AX_EINVAL;
+      ax_fifo *f = &q->bk[b - 1].q[p];
+      if (i < f->head || i >= f->len || f->v[i].seq != h.seq) return AX_EINVAL; /* ran, or never was */
+      return ev_cancel(q, &f->v[i]);
+    }
     for (int p = 0; p < AX_PRIO_N; p++) {
       ax_ev *e = fifo_find(&q->bk[b - 1].q[p], h.seq);
       if (e) return ev_cancel(q, e);
@@ -293,9 +321,7 @@ static void migrate(ax_evq *q) {
   while (q->nheap && q->heap[0].time - q->now < AX_EVQ_SLOTS) {
     ax_hev h = q->heap[0];
     heap_pop(q);
-    uint32_t b = bucket_get(q, SLOT(h.time));
-    fifo_push(&q->bk[b].q[h.prio], &h.ev);
-    q->bk[b].mask |= 1u << h.prio;
+    wheel_put(q, h.time, h.prio, &h.ev);
   }
 }
 
@@ -328,7 +354,7 @@ ax_time_t ax_evq_next_time(ax_evq *q) {
  * timestamp, each is cold in the cache; a prefetch of a non-address is
  * harmless. Inlined twice, with ahead constant. */
 static inline __attribute__((always_inline)) int run_fifo(ax_evq *q, ax_fifo *f, int ahead) {
-  uint32_t h = f->head, len = f->len;
+  uint32_t h0 = f->head, h = h0, len = f->len;
   const ax_ev *v = f->v;
   while (h < len) {
     const ax_ev *e = &v[h];
@@ -339,15 +365,32 @@ static inline __attribute__((always_inline)) int run_fifo(ax_evq *q, ax_fifo *f,
     ax_event_fn fn = e->fn; /* ev_cancelled if cancelled, even by an earlier handler here */
     ax_component *c = e->c;
     uint64_t arg = e->arg;
-    f->head = ++h;
-    q->popped++; /* before the handler: ax_evq_pending excludes the running event */
+    f->head = ++h; /* before the handler: ax_evq_pending excludes the running event */
     fn(c, arg);
-    if (__builtin_expect(q->brk, 0)) return 1;
+    if (__builtin_expect(q->brk, 0)) {
+      q->popped += h - h0;
+      return 1;
+    }
   }
+  q->popped += h - h0; /* counted per FIFO: a per-event count in memory costs ~12 % */
   return 0;
 }
 
 void ax_evq_stop(ax_evq *q) { q->stop = q->brk = 1; }
+
+uint64_t ax_evq_pending(const ax_evq *q) {
+  if (q->small) return q->nsh;
+  uint64_t n = q->nheap;
+  for (uint32_t sw = 0; sw < NSUM; sw++)
+    for (uint64_t sm = q->sum[sw]; sm; sm &= sm - 1) {
+      uint32_t w = (sw << 6) | (uint32_t)__builtin_ctzll(sm);
+      for (uint64_t m = q->bits[w]; m; m &= m - 1) {
+        const ax_bucket *bk = &q->bk[q->slot[(w << 6) | (uint32_t)__builtin_ctzll(m)] - 1];
+        for (int p = 0; p < AX_PRIO_N; p++) n += bk->q[p].len - bk->q[p].head;
+      }
+    }
+  return n;
+}
 
 int ax_evq_run(ax_evq *q, ax_time_t until) {
   q->stop = 0;
@@ -366,12 +409,12 @@ int ax_evq_run(ax_evq *q, ax_time_t until) {
       if (__builtin_expect(q->stop, 0)) return 1;
       continue;
     }
-    if (q->seq == q->popped) { /* the wheel emptied: back to the small heap */
+    uint32_t s = next_busy_cyc(q);
+    if (s == AX_EVQ_SLOTS && !q->nheap) { /* all ran: back to the small heap */
       q->small = 1;
       q->hot_t = AX_TIME_NEVER;
       continue;
     }
-    uint32_t s = next_busy_cyc(q);
     if (s == AX_EVQ_SLOTS) { /* the wheel is empty, the far heap is not */
       if (q->heap[0].time > until) return 1;
       q->now = q->heap[0].time;
@@ -395,17 +438,13 @@ int ax_evq_run(ax_evq *q, ax_time_t until) {
       /* Run this FIFO to its end (see run_fifo); a long one with prefetch. */
       int brk = f->len - f->head > AX_EVQ_CROWD ? run_fifo(q, f, 1) : run_fifo(q, f, 0);
       if (__builtin_expect(brk, 0)) goto look_again;
-      f->head = f->len = 0; /* ran dry: reset in place for reuse */
-      bk->mask &= ~(1u << p);
+      bk->mask &= ~(1u << p); /* ran dry (its indexes stay taken: see bucket_release) */
       continue;
     look_again:
       q->brk = 0;
       bk = &q->bk[b];
       f = &bk->q[p];
-      if (f->head == f->len) {
-        f->head = f->len = 0;
-        bk->mask &= ~(1u << p);
-      }
+      if (f->head == f->len) bk->mask &= ~(1u << p);
       if (q->stop) return 1; /* the rest of this slot stays */
     }
     bucket_release(q, s);

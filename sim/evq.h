@@ -22,8 +22,17 @@
 #define AX_EVQ_SLOTS (1u << AX_EVQ_BITS) /* 65,536 ps: 65 cycles at 1 GHz */
 #define AX_EVQ_SMALL 32 /* pending events the small heap holds before the wheel takes over */
 
+/* Event ids (the seq of a handle). An event pushed straight into the
+ * wheel is named by its place: AX_EVQ_WID | priority << 32 | index in its
+ * FIFO, so such a push touches no shared counter. An event pushed into a
+ * heap (the small one, or the far one) takes the next of q->seq (below
+ * AX_EVQ_WID), which orders ties there and stays its id when it moves into
+ * the wheel. Ids ascend along every FIFO: moved events come first (the
+ * window reaches a time before any push can), in heap order. */
+#define AX_EVQ_WID (1ull << 63)
+
 typedef struct ax_ev {
-  uint64_t seq;
+  uint64_t seq;   /* the id (see AX_EVQ_WID) */
   ax_event_fn fn; /* a marker function once cancelled (see ax_evq_cancel) */
   ax_component *c;
   uint64_t arg;
@@ -42,13 +51,14 @@ typedef struct ax_bucket {
 typedef struct ax_hev { /* an event of the small or the far heap: 48 bytes */
   ax_time_t time;
   int prio;
-  ax_ev ev;     /* ev.seq breaks ties */
+  ax_ev ev;     /* ev.seq (from q->seq) breaks ties */
 } ax_hev;
 
 typedef struct ax_evq {
   ax_time_t now;
-  uint64_t seq;
-  uint64_t popped;       /* events taken out to run, cancelled ones included */
+  uint64_t seq;          /* ids given to heap pushes so far */
+  uint64_t popped;       /* events taken out to run, cancelled ones included
+                          * (the wheel counts a timestamp's FIFO when it ends) */
   uint64_t skipped;      /* of those, cancelled ones (not run) */
   uint32_t *slot;       /* bucket index + 1, 0 = empty */
   uint64_t *bits;       /* one bit per slot */
@@ -86,19 +96,22 @@ ax_event_h ax_evq_push_slow(ax_evq *q, ax_time_t t, int prio, ax_event_fn fn, ax
 
 /* Add an event at absolute time t (>= now). Returns its handle. The common
  * cases - normal priority, the same future timestamp as the previous push,
- * room in its FIFO; or an empty queue - are inline; everything else takes ax_evq_push_slow. */
+ * room in its FIFO; or an empty queue - are inline; everything else takes
+ * ax_evq_push_slow. */
 static inline ax_event_h ax_evq_push(ax_evq *q, ax_time_t t, int prio, ax_event_fn fn,
                                      ax_component *c, uint64_t arg) {
   if (__builtin_expect(t == q->hot_t && prio == AX_PRIO_NORMAL, 1)) {
     ax_fifo *f = q->hot_f; /* holds events already: its bucket's mask bit is set */
-    if (__builtin_expect(f->len < f->cap, 1)) {
-      ax_ev *e = &f->v[f->len++];
-      uint64_t seq = ++q->seq;
-      e->seq = seq;
+    uint32_t i = f->len;
+    if (__builtin_expect(i < f->cap, 1)) {
+      ax_ev *e = &f->v[i];
+      uint64_t id = AX_EVQ_WID | (uint64_t)AX_PRIO_NORMAL << 32 | i;
+      f->len = i + 1;
+      e->seq = id;
       e->fn = fn;
       e->c = c;
       e->arg = arg;
-      return (ax_event_h){t, seq};
+      return (ax_event_h){t, id};
     }
   } else if (q->small && !q->nsh && t >= q->now) { /* the only pending event */
     ax_hev *h = &q->sh[0];
@@ -121,10 +134,12 @@ int ax_evq_cancel(ax_evq *q, ax_event_h h);
 int ax_evq_run(ax_evq *q, ax_time_t until);
 /* Ask ax_evq_run to return after the current event. */
 void ax_evq_stop(ax_evq *q);
-/* Events pending (cancelled ones included until their time comes): every
- * push took a sequence number, every pop counted itself. */
-static inline uint64_t ax_evq_pending(const ax_evq *q) { return q->seq - q->popped; }
-/* Events run so far (cancelled ones not). */
+/* Events pending, the running one excluded and cancelled ones included
+ * until their time comes. Counted over the busy slots: no push or pop
+ * keeps a count. */
+uint64_t ax_evq_pending(const ax_evq *q);
+/* Events run so far (cancelled ones not); inside ax_evq_run, up to the
+ * start of the current timestamp's FIFO. */
 static inline uint64_t ax_evq_dispatched(const ax_evq *q) { return q->popped - q->skipped; }
 /* Time of the earliest pending event, AX_TIME_NEVER if none. */
 ax_time_t ax_evq_next_time(ax_evq *q);
