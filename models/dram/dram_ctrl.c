@@ -57,6 +57,7 @@ typedef struct pitem {         /* an entry of a queue's plan (see plan_build) */
   uint16_t idx;                /* its place in the queue */
   uint16_t bi, gi, ra;         /* its bank, bank group, rank */
   uint8_t need;                /* the command it needs now */
+  uint8_t slot;                /* where its earliest time is kept: tslot[need] */
 } pitem;
 
 typedef struct cmdq {
@@ -122,7 +123,9 @@ struct ax_dram_ctrl {
   ulat ul[AX_DRAM_CMD_STD_N][AX_DRAM_SC_N][AX_DRAM_CMD_STD_N];
   uint8_t nul[AX_DRAM_CMD_STD_N][AX_DRAM_SC_N];
   uint8_t win_prev[AX_DRAM_CMD_STD_N];   /* bit w: this command counts in window w */
+  uint8_t tslot[AX_DRAM_CMD_STD_N];      /* the time slot of each command (RDA shares RD's, see ctrl_new) */
   int ch, nranks, nbg, nbpg, nbanks;
+  int cq, per_rank;            /* cfg's cmd_queue_size and queue_structure == PER_RANK, at hand */
   uint64_t clk;
   bank_st *bank;               /* [rank][bg][bank] */
   lvl_st *bg, *rank;           /* [rank][bg], [rank] */
@@ -269,6 +272,40 @@ static void ul_add(ax_dram_ctrl *c, int p, int sc, int next, int32_t cycles) {
   else if (cycles > c->ul[p][sc][j].cycles) c->ul[p][sc][j].cycles = cycles;
 }
 
+/* Latency of list (p, sc) to command `next`, -1 if none. */
+static int32_t ul_get(const ax_dram_ctrl *c, int p, int sc, int next) {
+  for (int j = 0; j < c->nul[p][sc]; j++)
+    if (c->ul[p][sc][j].next == next) return c->ul[p][sc][j].cycles;
+  return -1;
+}
+
+/* Drop command `next` from list (p, sc). */
+static void ul_drop(ax_dram_ctrl *c, int p, int sc, int next) {
+  int n = 0;
+  for (int j = 0; j < c->nul[p][sc]; j++)
+    if (c->ul[p][sc][j].next != next) c->ul[p][sc][n++] = c->ul[p][sc][j];
+  c->nul[p][sc] = (uint8_t)n;
+}
+
+/* Every standard here names RD and RDA (WR and WRA) together as the
+ * following command of a rule, so their earliest times are always equal:
+ * when the merged lists say so, RDA reads RD's slot (WRA WR's) and the
+ * lists stop bumping the copy (a third fewer bumps per command). */
+static void share_slots(ax_dram_ctrl *c) {
+  static const int pair[2][2] = {{AX_DRAM_RDA, AX_DRAM_RD}, {AX_DRAM_WRA, AX_DRAM_WR}};
+  for (int k = 0; k < AX_DRAM_CMD_STD_N; k++) c->tslot[k] = (uint8_t)k;
+  for (int i = 0; i < 2; i++) {
+    int a = pair[i][0], b = pair[i][1], same = 1;
+    for (int p = 0; p < AX_DRAM_CMD_STD_N; p++)
+      for (int sc = 0; sc < AX_DRAM_SC_N; sc++) same &= ul_get(c, p, sc, a) == ul_get(c, p, sc, b);
+    for (int w = 0; w < c->nwin; w++) same &= c->winlat[w]->next != a && c->winlat[w]->next != b;
+    if (!same) continue;
+    c->tslot[a] = (uint8_t)b;
+    for (int p = 0; p < AX_DRAM_CMD_STD_N; p++)
+      for (int sc = 0; sc < AX_DRAM_SC_N; sc++) ul_drop(c, p, sc, a);
+  }
+}
+
 /* A controller for channel `ch` of cfg; NULL on no memory. */
 ax_dram_ctrl *ax_dram_ctrl_new(const ax_dram_cfg *cfg, const ax_dram_timing *t, int ch) {
   ax_dram_ctrl *c = calloc(1, sizeof *c);
@@ -280,6 +317,8 @@ ax_dram_ctrl *ax_dram_ctrl_new(const ax_dram_cfg *cfg, const ax_dram_timing *t, 
   c->nbg = cfg->bankgroups;
   c->nbpg = cfg->banks_per_group;
   c->nbanks = cfg->banks;
+  c->cq = cfg->cmd_queue_size;
+  c->per_rank = cfg->queue_structure == AX_DRAM_QUEUE_PER_RANK;
   int nb = c->nranks * c->nbanks;
   c->bank = calloc((size_t)nb, sizeof *c->bank);
   c->bg = calloc((size_t)(c->nranks * c->nbg), sizeof *c->bg);
@@ -321,6 +360,7 @@ ax_dram_ctrl *ax_dram_ctrl_new(const ax_dram_cfg *cfg, const ax_dram_timing *t, 
       x->ring = calloc((size_t)x->len, sizeof *x->ring);
       if (!x->ring) { ax_dram_ctrl_free(c); return NULL; }
     }
+  share_slots(c);
   c->nq = cfg->queue_structure == AX_DRAM_QUEUE_PER_RANK ? c->nranks : nb;
   c->q = calloc((size_t)c->nq, sizeof *c->q);
   c->lb = malloc((size_t)c->nq * sizeof *c->lb);
@@ -401,7 +441,7 @@ static inline bank_st *bank_at(ax_dram_ctrl *c, int ra, int bg, int ba) {
 }
 
 static inline int queue_of(const ax_dram_ctrl *c, int ra, int bg, int ba) {
-  return c->cfg->queue_structure == AX_DRAM_QUEUE_PER_RANK ? ra : (ra * c->nbg + bg) * c->nbpg + ba;
+  return c->per_rank ? ra : (ra * c->nbg + bg) * c->nbpg + ba;
 }
 
 static inline uint64_t max64(uint64_t a, uint64_t b) { return a > b ? a : b; }
@@ -526,12 +566,14 @@ static inline int cand_next(const ax_dram_ctrl *c, int from, int to) {
 
 /* Earliest cycle `cmd` may issue to bank (ra, bg, ba) under every rule. */
 static inline uint64_t ready_at(ax_dram_ctrl *c, int cmd, int ra, int bg, int ba) {
-  return max64(bank_at(c, ra, bg, ba)->t[cmd], max64(c->bg[ra * c->nbg + bg].t[cmd], c->rank[ra].t[cmd]));
+  int k = c->tslot[cmd];
+  return max64(bank_at(c, ra, bg, ba)->t[k], max64(c->bg[ra * c->nbg + bg].t[k], c->rank[ra].t[k]));
 }
 
 /* ready_at for a planned command's bank (indices precomputed). */
-static inline uint64_t ready_at_p(ax_dram_ctrl *c, int cmd, const pitem *e) {
-  return max64(c->bank[e->bi].t[cmd], max64(c->bg[e->gi].t[cmd], c->rank[e->ra].t[cmd]));
+static inline uint64_t ready_at_p(ax_dram_ctrl *c, const pitem *e) {
+  int k = e->slot;
+  return max64(c->bank[e->bi].t[k], max64(c->bg[e->gi].t[k], c->rank[e->ra].t[k]));
 }
 
 static inline void bump(uint64_t *slot, uint64_t v) { if (v > *slot) *slot = v; }
@@ -665,20 +707,20 @@ static void issue_bank(ax_dram_ctrl *c, int cmd, int ra, int bg, int ba, int row
  * is checked on each look. */
 static void plan_build(ax_dram_ctrl *c, int qi) {
   cmdq *q = &c->q[qi];
-  pitem *pl = &c->plan[(size_t)qi * (size_t)c->cfg->cmd_queue_size];
+  pitem *pl = &c->plan[(size_t)qi * (size_t)c->cq];
   int np = 0;
-  if (c->cfg->queue_structure != AX_DRAM_QUEUE_PER_RANK && q->n) {
+  if (!c->per_rank && q->n) {
     /* one bank per queue: the same choices as the loop below, in one pass
      * (an entry after the first is never the bank's PRE: the first is older) */
     const qent *e0 = &q->e[0];
     const bank_st *b = &c->bank[e0->bi];
     if (b->open_row < 0) {
-      pl[np++] = (pitem){.need = AX_DRAM_ACT, .idx = 0, .bi = e0->bi, .gi = e0->gi, .ra = e0->ra};
+      pl[np++] = (pitem){.need = AX_DRAM_ACT, .slot = AX_DRAM_ACT, .idx = 0, .bi = e0->bi, .gi = e0->gi, .ra = e0->ra};
     } else {
       int hit = 0;
       for (int i = 0; i < q->n && !hit; i++) hit = q->e[i].row == b->open_row;
       if (e0->row != b->open_row && !(hit && b->hits < 4))
-        pl[np++] = (pitem){.need = AX_DRAM_PRE, .idx = 0, .bi = e0->bi, .gi = e0->gi, .ra = e0->ra};
+        pl[np++] = (pitem){.need = AX_DRAM_PRE, .slot = AX_DRAM_PRE, .idx = 0, .bi = e0->bi, .gi = e0->gi, .ra = e0->ra};
       unsigned seen = 0; /* bit per command already planned */
       for (int i = 0; i < q->n && hit; i++) {
         const qent *e = &q->e[i];
@@ -690,7 +732,7 @@ static void plan_build(ax_dram_ctrl *c, int qi) {
           if (dep) continue;
         }
         seen |= 1u << e->cmd;
-        pl[np++] = (pitem){.need = e->cmd, .idx = (uint16_t)i, .bi = e->bi, .gi = e->gi, .ra = e->ra};
+        pl[np++] = (pitem){.need = e->cmd, .slot = c->tslot[e->cmd], .idx = (uint16_t)i, .bi = e->bi, .gi = e->gi, .ra = e->ra};
       }
     }
     c->np[qi] = np;
@@ -719,17 +761,17 @@ static void plan_build(ax_dram_ctrl *c, int qi) {
           dep = 1;
       if (dep) continue;
     }
-    pl[np++] = (pitem){.need = (uint8_t)need, .idx = (uint16_t)i, .bi = e->bi, .gi = e->gi, .ra = e->ra};
+    pl[np++] = (pitem){.need = (uint8_t)need, .slot = c->tslot[need], .idx = (uint16_t)i, .bi = e->bi, .gi = e->gi, .ra = e->ra};
   }
   c->np[qi] = np;
 }
 
 /* The earliest cycle a command of queue qi's plan may issue (NEVER: none). */
 static inline uint64_t plan_ready(ax_dram_ctrl *c, int qi) {
-  const pitem *pl = &c->plan[(size_t)qi * (size_t)c->cfg->cmd_queue_size];
+  const pitem *pl = &c->plan[(size_t)qi * (size_t)c->cq];
   uint64_t lb = NEVER;
   for (int k = 0, np = c->np[qi]; k < np; k++) {
-    uint64_t t = ready_at_p(c, pl[k].need, &pl[k]);
+    uint64_t t = ready_at_p(c, &pl[k]);
     if (t < lb) lb = t;
   }
   return lb;
@@ -739,10 +781,10 @@ static inline uint64_t plan_ready(ax_dram_ctrl *c, int qi) {
  * arbitration), or -1; *kind gets the command to issue for that entry. On
  * -1 the queue's lower bound is refreshed. */
 static int first_ready(ax_dram_ctrl *c, int qi, int *kind) {
-  const pitem *pl = &c->plan[(size_t)qi * (size_t)c->cfg->cmd_queue_size];
+  const pitem *pl = &c->plan[(size_t)qi * (size_t)c->cq];
   uint64_t lb = NEVER;
   for (int k = 0, np = c->np[qi]; k < np; k++) {
-    uint64_t t = ready_at_p(c, pl[k].need, &pl[k]);
+    uint64_t t = ready_at_p(c, &pl[k]);
     if (t <= c->clk) {
       *kind = pl[k].need;
       return pl[k].idx;
@@ -791,7 +833,7 @@ static int issue_from_queues(ax_dram_ctrl *c, int first_col) {
       if (kind == AX_DRAM_PRE) c->st.num_ondemand_pres++;
       if (is_col) { /* the command leaves its queue */
         memmove(&q->e[i], &q->e[i + 1], (size_t)(q->n - i - 1) * sizeof *q->e);
-        if (q->n-- == c->cfg->cmd_queue_size) { /* room again: its waiting transactions can move */
+        if (q->n-- == c->cq) { /* room again: its waiting transactions can move */
           c->qfull[qi] = 0;
           c->rq.skip = c->wq.skip = 0;
           c->mov[0] += c->tw[0][qi];
@@ -997,7 +1039,7 @@ void ax_dram_ctrl_add(ax_dram_ctrl *c, uint64_t addr, int is_write, uint64_t tag
       int qi = queue_of(c, a.ra, a.bg, a.ba), tqi = tq == &c->wq;
       tq_push(tq, (trans){addr, 1, qi, a});
       c->tw[tqi][qi]++;
-      if (c->q[qi].n < c->cfg->cmd_queue_size) c->mov[tqi]++;
+      if (c->q[qi].n < c->cq) c->mov[tqi]++;
     } else {
       c->st.num_write_buf_hits++;
     }
@@ -1024,7 +1066,7 @@ void ax_dram_ctrl_add(ax_dram_ctrl *c, uint64_t addr, int is_write, uint64_t tag
   int qi = queue_of(c, a.ra, a.bg, a.ba);
   tq_push(&c->rq, (trans){addr, 0, qi, a});
   c->tw[0][qi]++;
-  if (c->q[qi].n < c->cfg->cmd_queue_size) c->mov[0]++;
+  if (c->q[qi].n < c->cq) c->mov[0]++;
 }
 
 /* ---- the cycle ----------------------------------------------------------------- */
