@@ -38,12 +38,7 @@
 typedef struct bank_st {
   int open_row;              /* -1: closed */
   int hits;                  /* column commands since the activate */
-  uint64_t t[AX_DRAM_CMD_STD_N]; /* earliest issue from bank-scope rules */
 } bank_st;
-
-typedef struct lvl_st {
-  uint64_t t[AX_DRAM_CMD_STD_N];
-} lvl_st;
 
 typedef struct qent {          /* a command waiting in a command queue */
   uint64_t addr;
@@ -54,10 +49,10 @@ typedef struct qent {          /* a command waiting in a command queue */
 } qent;
 
 typedef struct pitem {         /* an entry of a queue's plan (see plan_build) */
+  uint32_t ob, og, orr;        /* its command's earliest times in et[]: bank, bank group, rank */
   uint16_t idx;                /* its place in the queue */
-  uint16_t bi, gi, ra;         /* its bank, bank group, rank */
+  uint16_t bi;                 /* its bank */
   uint8_t need;                /* the command it needs now */
-  uint8_t slot;                /* where its earliest time is kept: tslot[need] */
 } pitem;
 
 typedef struct cmdq {
@@ -128,7 +123,11 @@ struct ax_dram_ctrl {
   int cq, per_rank;            /* cfg's cmd_queue_size and queue_structure == PER_RANK, at hand */
   uint64_t clk;
   bank_st *bank;               /* [rank][bg][bank] */
-  lvl_st *bg, *rank;           /* [rank][bg], [rank] */
+  /* earliest issue cycle per command slot (tslot) from the rules of each
+   * level, one array et: banks [rank][bg][bank], then bank groups [rank][bg],
+   * then ranks, AX_DRAM_CMD_STD_N each (a plan item keeps its 3 indices) */
+  uint64_t *et;
+  int tbg0, trk0;              /* first bank group's, first rank's row in et */
   win *win;                    /* [rank][nwin] */
   int nwin;
   const ax_dram_lat *winlat[8];
@@ -321,8 +320,9 @@ ax_dram_ctrl *ax_dram_ctrl_new(const ax_dram_cfg *cfg, const ax_dram_timing *t, 
   c->per_rank = cfg->queue_structure == AX_DRAM_QUEUE_PER_RANK;
   int nb = c->nranks * c->nbanks;
   c->bank = calloc((size_t)nb, sizeof *c->bank);
-  c->bg = calloc((size_t)(c->nranks * c->nbg), sizeof *c->bg);
-  c->rank = calloc((size_t)c->nranks, sizeof *c->rank);
+  c->tbg0 = nb;
+  c->trk0 = nb + c->nranks * c->nbg;
+  c->et = calloc((size_t)(c->trk0 + c->nranks) * AX_DRAM_CMD_STD_N, sizeof *c->et);
   c->open_banks = calloc((size_t)c->nranks, sizeof *c->open_banks);
   c->active_since = calloc((size_t)c->nranks, sizeof *c->active_since);
   c->st.rank_active_cycles = calloc((size_t)c->nranks, sizeof(uint64_t));
@@ -401,7 +401,7 @@ ax_dram_ctrl *ax_dram_ctrl_new(const ax_dram_cfg *cfg, const ax_dram_timing *t, 
   if (c->pool)
     for (int i = 0; i < c->pool_cap; i++) c->pool[i].next = i + 1 < c->pool_cap ? i + 1 : -1;
   size_t maxp = (size_t)tq + (size_t)c->nq * (size_t)cfg->cmd_queue_size;
-  if (!c->bank || !c->bg || !c->rank || !c->open_banks || !c->active_since || !c->st.rank_active_cycles ||
+  if (!c->bank || !c->et || !c->open_banks || !c->active_since || !c->st.rank_active_cycles ||
       !c->win || !c->q || !c->rq.e || !c->wq.e || !c->pool || amap_init(&c->rd, maxp) || amap_init(&c->wr, maxp)) {
     ax_dram_ctrl_free(c);
     return NULL;
@@ -423,7 +423,7 @@ void ax_dram_ctrl_free(ax_dram_ctrl *c) {
     for (int i = 0; i < c->nranks * c->nwin; i++) free(c->win[i].ring);
   if (c->q)
     for (int i = 0; i < c->nq; i++) free(c->q[i].e);
-  free(c->q); free(c->lb); free(c->plan); free(c->np); free(c->cand); free(c->far); free(c->wheel); free(c->win); free(c->bank); free(c->bg); free(c->rank);
+  free(c->q); free(c->lb); free(c->plan); free(c->np); free(c->cand); free(c->far); free(c->wheel); free(c->win); free(c->bank); free(c->et);
   free(c->open_banks); free(c->active_since); free(c->st.rank_active_cycles);
   free(c->rq.e); free(c->wq.e); free(c->rq.qi); free(c->wq.qi); free(c->rq.ord); free(c->wq.ord); free(c->rq.fs); free(c->wq.fs); free(c->qfull); free(c->pool); free(c->tw[0]); free(c->tw[1]);
   free(c->rd.key); free(c->rd.val); free(c->wr.key); free(c->wr.val);
@@ -435,6 +435,11 @@ void ax_dram_ctrl_free(ax_dram_ctrl *c) {
 void ax_dram_ctrl_set_log(ax_dram_ctrl *c, FILE *f) { c->log = f; }
 
 /* ---- timing state ------------------------------------------------------------- */
+
+/* The earliest-time rows (AX_DRAM_CMD_STD_N slots) of a bank, bank group, rank. */
+static inline uint64_t *bank_t(ax_dram_ctrl *c, int bi) { return c->et + (size_t)bi * AX_DRAM_CMD_STD_N; }
+static inline uint64_t *bg_t(ax_dram_ctrl *c, int gi) { return c->et + (size_t)(c->tbg0 + gi) * AX_DRAM_CMD_STD_N; }
+static inline uint64_t *rank_t(ax_dram_ctrl *c, int ra) { return c->et + (size_t)(c->trk0 + ra) * AX_DRAM_CMD_STD_N; }
 
 static inline bank_st *bank_at(ax_dram_ctrl *c, int ra, int bg, int ba) {
   return &c->bank[(ra * c->nbg + bg) * c->nbpg + ba];
@@ -567,13 +572,13 @@ static inline int cand_next(const ax_dram_ctrl *c, int from, int to) {
 /* Earliest cycle `cmd` may issue to bank (ra, bg, ba) under every rule. */
 static inline uint64_t ready_at(ax_dram_ctrl *c, int cmd, int ra, int bg, int ba) {
   int k = c->tslot[cmd];
-  return max64(bank_at(c, ra, bg, ba)->t[k], max64(c->bg[ra * c->nbg + bg].t[k], c->rank[ra].t[k]));
+  int gi = ra * c->nbg + bg;
+  return max64(bank_t(c, gi * c->nbpg + ba)[k], max64(bg_t(c, gi)[k], rank_t(c, ra)[k]));
 }
 
 /* ready_at for a planned command's bank (indices precomputed). */
 static inline uint64_t ready_at_p(ax_dram_ctrl *c, const pitem *e) {
-  int k = e->slot;
-  return max64(c->bank[e->bi].t[k], max64(c->bg[e->gi].t[k], c->rank[e->ra].t[k]));
+  return max64(c->et[e->ob], max64(c->et[e->og], c->et[e->orr]));
 }
 
 static inline void bump(uint64_t *slot, uint64_t v) { if (v > *slot) *slot = v; }
@@ -590,28 +595,28 @@ static void update_timing(ax_dram_ctrl *c, int p, int ra, int bg, int ba, uint64
   const ulat *l;
   if ((n = c->nul[p][AX_DRAM_SC_BANK])) {
     l = c->ul[p][AX_DRAM_SC_BANK];
-    if (bg >= 0) bump_all(bank_at(c, ra, bg, ba)->t, l, n, clk);
+    if (bg >= 0) bump_all(bank_t(c, (ra * c->nbg + bg) * c->nbpg + ba), l, n, clk);
     else
-      for (int i = 0; i < c->nbanks; i++) bump_all(c->bank[ra * c->nbanks + i].t, l, n, clk);
+      for (int i = 0; i < c->nbanks; i++) bump_all(bank_t(c, ra * c->nbanks + i), l, n, clk);
   }
   if ((n = c->nul[p][AX_DRAM_SC_BANKGROUP])) {
     l = c->ul[p][AX_DRAM_SC_BANKGROUP];
-    if (bg >= 0) bump_all(c->bg[ra * c->nbg + bg].t, l, n, clk);
+    if (bg >= 0) bump_all(bg_t(c, ra * c->nbg + bg), l, n, clk);
     else
-      for (int i = 0; i < c->nbg; i++) bump_all(c->bg[ra * c->nbg + i].t, l, n, clk);
+      for (int i = 0; i < c->nbg; i++) bump_all(bg_t(c, ra * c->nbg + i), l, n, clk);
   }
   /* channel-scope rules were merged into the rank and other-rank lists */
-  if ((n = c->nul[p][AX_DRAM_SC_RANK])) bump_all(c->rank[ra].t, c->ul[p][AX_DRAM_SC_RANK], n, clk);
+  if ((n = c->nul[p][AX_DRAM_SC_RANK])) bump_all(rank_t(c, ra), c->ul[p][AX_DRAM_SC_RANK], n, clk);
   if ((n = c->nul[p][AX_DRAM_SC_OTHER_RANKS]))
     for (int r = 0; r < c->nranks; r++)
-      if (r != ra) bump_all(c->rank[r].t, c->ul[p][AX_DRAM_SC_OTHER_RANKS], n, clk);
+      if (r != ra) bump_all(rank_t(c, r), c->ul[p][AX_DRAM_SC_OTHER_RANKS], n, clk);
   for (unsigned m = c->win_prev[p]; m; m &= m - 1) { /* windowed rules: remember the issue cycle */
     win *x = &c->win[ra * c->nwin + __builtin_ctz(m)];
     if (x->n < x->len) x->ring[(x->head + x->n++) % x->len] = clk;
     else { x->ring[x->head] = clk; x->head = (x->head + 1) % x->len; }
     /* the window's bound (the len-th latest issue + its latency) only
      * grows and changes only here: fold it into the rank's time */
-    if (x->n == x->len) bump(&c->rank[ra].t[x->next], x->ring[x->head] + (uint64_t)x->cycles);
+    if (x->n == x->len) bump(&rank_t(c, ra)[x->next], x->ring[x->head] + (uint64_t)x->cycles);
   }
 }
 
@@ -698,6 +703,15 @@ static void issue_bank(ax_dram_ctrl *c, int cmd, int ra, int bg, int ba, int row
   queue_touch(c, queue_of(c, ra, bg, ba)); /* the bank changed: look again */
 }
 
+/* A plan entry: command `need` for queue entry e at place idx. */
+static inline pitem plan_item(const ax_dram_ctrl *c, int need, int idx, const qent *e) {
+  int k = c->tslot[need];
+  return (pitem){.ob = (uint32_t)(e->bi * AX_DRAM_CMD_STD_N + k),
+                 .og = (uint32_t)((c->tbg0 + e->gi) * AX_DRAM_CMD_STD_N + k),
+                 .orr = (uint32_t)((c->trk0 + e->ra) * AX_DRAM_CMD_STD_N + k),
+                 .idx = (uint16_t)idx, .bi = e->bi, .need = (uint8_t)need};
+}
+
 /* Queue qi's plan: the entries that may issue once their command's timing
  * allows, one per (command, bank) pair (a later entry with the same pair is
  * ready exactly when the first is, so it never wins), in queue order. What
@@ -715,12 +729,12 @@ static void plan_build(ax_dram_ctrl *c, int qi) {
     const qent *e0 = &q->e[0];
     const bank_st *b = &c->bank[e0->bi];
     if (b->open_row < 0) {
-      pl[np++] = (pitem){.need = AX_DRAM_ACT, .slot = AX_DRAM_ACT, .idx = 0, .bi = e0->bi, .gi = e0->gi, .ra = e0->ra};
+      pl[np++] = plan_item(c, AX_DRAM_ACT, 0, e0);
     } else {
       int hit = 0;
       for (int i = 0; i < q->n && !hit; i++) hit = q->e[i].row == b->open_row;
       if (e0->row != b->open_row && !(hit && b->hits < 4))
-        pl[np++] = (pitem){.need = AX_DRAM_PRE, .slot = AX_DRAM_PRE, .idx = 0, .bi = e0->bi, .gi = e0->gi, .ra = e0->ra};
+        pl[np++] = plan_item(c, AX_DRAM_PRE, 0, e0);
       unsigned seen = 0; /* bit per command already planned */
       for (int i = 0; i < q->n && hit; i++) {
         const qent *e = &q->e[i];
@@ -732,7 +746,7 @@ static void plan_build(ax_dram_ctrl *c, int qi) {
           if (dep) continue;
         }
         seen |= 1u << e->cmd;
-        pl[np++] = (pitem){.need = e->cmd, .slot = c->tslot[e->cmd], .idx = (uint16_t)i, .bi = e->bi, .gi = e->gi, .ra = e->ra};
+        pl[np++] = plan_item(c, e->cmd, (uint16_t)i, e);
       }
     }
     c->np[qi] = np;
@@ -761,7 +775,7 @@ static void plan_build(ax_dram_ctrl *c, int qi) {
           dep = 1;
       if (dep) continue;
     }
-    pl[np++] = (pitem){.need = (uint8_t)need, .slot = c->tslot[need], .idx = (uint16_t)i, .bi = e->bi, .gi = e->gi, .ra = e->ra};
+    pl[np++] = plan_item(c, (uint8_t)need, (uint16_t)i, e);
   }
   c->np[qi] = np;
 }
