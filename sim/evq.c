@@ -24,6 +24,7 @@ int ax_evq_init(ax_evq *q) {
     return AX_ENOMEM;
   }
   q->hot_t = AX_TIME_NEVER;
+  q->seq = 1; /* heap ids start at 1: no event is named {0, 0} */
   return AX_OK;
 }
 
@@ -246,6 +247,11 @@ __attribute__((noinline)) static uint64_t push_wheel(ax_evq *q, ax_time_t t, int
   return wheel_add(q, t, prio, fn, c, arg);
 }
 
+/* Heap ids: every push here takes ++seq, so it is larger than any id
+ * given before - including the one an inline push into the empty small
+ * heap may reuse. That reuse never names two events alike: it needs an
+ * empty heap and a time after now, so the event that had the id has run,
+ * at a time before the new one's. */
 ax_event_h ax_evq_push_slow(ax_evq *q, ax_time_t t, int prio, ax_event_fn fn, ax_component *c,
                             uint64_t arg) {
   if (t < q->now) t = q->now; /* callers guarantee t >= now; stay safe */
@@ -283,11 +289,13 @@ static ax_ev *fifo_find(ax_fifo *f, uint64_t seq) {
   return lo < f->len && f->v[lo].seq == seq ? &f->v[lo] : NULL;
 }
 
+/* An event is named by its time and id together (an id alone may recur:
+ * see ax_evq_push_slow). */
 int ax_evq_cancel(ax_evq *q, ax_event_h h) {
   if (h.time < q->now) return AX_EINVAL;
   if (q->small) {
     for (size_t i = 0; i < q->nsh; i++)
-      if (q->sh[i].ev.seq == h.seq) return ev_cancel(q, &q->sh[i].ev);
+      if (q->sh[i].ev.seq == h.seq && q->sh[i].time == h.time) return ev_cancel(q, &q->sh[i].ev);
     return AX_EINVAL;
   }
   if (h.time - q->now < AX_EVQ_SLOTS) {
@@ -309,7 +317,8 @@ int ax_evq_cancel(ax_evq *q, ax_event_h h) {
   }
   /* Far-future cancellations are rare: a linear scan keeps the heap simple. */
   for (size_t i = 0; i < q->nheap; i++)
-    if (q->heap[i].ev.seq == h.seq) return ev_cancel(q, &q->heap[i].ev);
+    if (q->heap[i].ev.seq == h.seq && q->heap[i].time == h.time)
+      return ev_cancel(q, &q->heap[i].ev);
   return AX_EINVAL;
 }
 

@@ -113,9 +113,13 @@ static inline ax_event_h ax_evq_push(ax_evq *q, ax_time_t t, int prio, ax_event_
       e->arg = arg;
       return (ax_event_h){t, id};
     }
-  } else if (q->small && !q->nsh && t >= q->now) { /* the only pending event */
+  } else if (q->small && !q->nsh && t > q->now) { /* the only pending event */
+    /* It may reuse the last heap id: no pending event shares it, a later
+     * push compares against it only with a larger one (every other heap
+     * push takes ++seq), and no other event with this id can have its time
+     * (see ax_evq_push_slow). So no shared counter changes here. */
     ax_hev *h = &q->sh[0];
-    uint64_t seq = ++q->seq;
+    uint64_t seq = q->seq;
     h->time = t;
     h->prio = prio;
     h->ev.seq = seq;

@@ -160,6 +160,32 @@ static void test_pending_in_handler(void **st) {
   ax_evq_free(&Q);
 }
 
+/* A stale handle never cancels a later event that reuses its id. At
+ * 1 ns: B (normal priority, cancelled) is popped, then A (late) runs and
+ * pushes E alone into the empty queue - the push that may reuse B's id -
+ * then cancels B again: refused, and E still runs. */
+static ax_event_h stale_b;
+static int stale_e_ran, stale_rc;
+static void stale_e(ax_component *c, uint64_t a) { (void)c, (void)a; stale_e_ran = 1; }
+static void stale_a(ax_component *c, uint64_t a) {
+  (void)c, (void)a;
+  ax_evq_push(&Q, Q.now + 1000, AX_PRIO_NORMAL, stale_e, NULL, 0);
+  stale_rc = ax_evq_cancel(&Q, stale_b);
+}
+static void test_stale_handle(void **st) {
+  (void)st;
+  assert_int_equal(ax_evq_init(&Q), AX_OK);
+  ax_evq_push(&Q, 1000, AX_PRIO_LATE, stale_a, NULL, 0);
+  stale_b = ax_evq_push(&Q, 1000, AX_PRIO_NORMAL, stale_e, NULL, 0);
+  assert_int_equal(ax_evq_cancel(&Q, stale_b), AX_OK);
+  stale_e_ran = 0, stale_rc = 0;
+  assert_int_equal(ax_evq_run(&Q, AX_TIME_NEVER), 0);
+  assert_int_equal(stale_rc, AX_EINVAL);
+  assert_int_equal(stale_e_ran, 1);
+  assert_int_equal(ax_evq_dispatched(&Q), 2); /* A and E; B was skipped */
+  ax_evq_free(&Q);
+}
+
 /* Hand-made tie-break case: three events at t=5000: prio 2 first pushed,
  * then prio 0, then prio 0 again; run order must be 1, 2, 0. */
 static void test_tie_break(void **st) {
@@ -352,6 +378,7 @@ static void test_dynamic_crowded_vs_reference(void **st) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_tie_break),
+      cmocka_unit_test(test_stale_handle),
       cmocka_unit_test(test_pending_in_handler),
       cmocka_unit_test(test_static_order),
       cmocka_unit_test(test_dynamic_monotone),
