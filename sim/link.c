@@ -84,24 +84,22 @@ void ax_links_bind(ax_sim *s) {
 static void lane_deliver(ax_lane *l, ax_component *d) {
   if (l->blocked) return; /* set only below, cleared by ax_port_unblock */
   ax_time_t now = l->q->now;
-  uint32_t head = l->head;
+  uint64_t head = l->head;
   int freed = 0;
-  /* n is re-read after every recv: a component linked to itself may send
-   * on this lane from its own recv. */
-  while (l->n) {
+  /* msgs is re-read after every recv: a component linked to itself may
+   * send on this lane from its own recv. */
+  while (head != l->msgs) {
     /* The receiver reads the message in place: nothing can overwrite the
      * head slot during its recv (a send on this lane writes slot head+n,
      * and only while n < depth <= cap). */
-    const ax_lane_slot *e = &l->ring[head];
+    const ax_lane_slot *e = &l->ring[head & (l->cap - 1)];
     if (e->arrive > now) break;
     if (l->recv(d, l->dst, &e->m) == AX_EAGAIN) {
       l->blocked = 1;
       l->refusals++;
       break;
     }
-    head = (head + 1) & (l->cap - 1);
-    l->head = head;
-    l->n--;
+    l->head = ++head;
     freed = 1;
   }
   if (freed && l->sender_waits) {
@@ -116,13 +114,13 @@ static void lane_event(ax_component *dst, uint64_t arg) {
   lane_deliver((ax_lane *)(uintptr_t)arg, dst);
 }
 
-int ax_port_can_send(const ax_port *p) { return p->out && p->out->n < p->out->depth; }
+int ax_port_can_send(const ax_port *p) { return p->out && ax_lane_n(p->out) < p->out->depth; }
 
 int ax_port_send(ax_port *p, const ax_msg *m) {
   ax_lane *l = p->out;
   if (!l) return AX_EINVAL;
-  uint32_t n = l->n;
-  if (n >= l->depth) {
+  uint64_t sent = l->msgs;
+  if (sent - l->head >= l->depth) {
     l->sender_waits = 1;
     l->full++;
     return AX_EAGAIN;
@@ -132,11 +130,10 @@ int ax_port_send(ax_port *p, const ax_msg *m) {
   if (l->ps_per_byte > 0) start += (ax_time_t)ceil((double)m->bytes * l->ps_per_byte);
   l->busy_until = start;
   ax_time_t arrive = start + l->latency;
-  ax_lane_slot *e = &l->ring[(l->head + n) & (l->cap - 1)];
+  ax_lane_slot *e = &l->ring[sent & (l->cap - 1)];
   e->m = *m;
   e->arrive = arrive;
-  l->n = n + 1;
-  l->msgs++;
+  l->msgs = sent + 1;
   l->bytes += m->bytes;
   ax_evq_push(q, arrive, AX_PRIO_NORMAL, lane_event, l->dstc, (uint64_t)(uintptr_t)l);
   return AX_OK;

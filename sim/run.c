@@ -56,9 +56,9 @@ int ax_sim_run(ax_sim *s) {
   for (size_t i = 0; i < s->nlinks && nwait; i++)
     for (int d = 0; d < 2; d++) {
       ax_lane *l = &s->links[i]->lane[d];
-      if (l->n && off < cap)
+      if (ax_lane_n(l) && off < cap)
         off += (size_t)snprintf(e + off, cap - off, "; %u message(s) held on %s.%s -> %s.%s%s",
-                                l->n, l->src->comp->name, l->src->name, l->dst->comp->name,
+                                ax_lane_n(l), l->src->comp->name, l->src->name, l->dst->comp->name,
                                 l->dst->name, l->blocked ? " (receiver refused)" : "");
     }
   return nwait ? AX_EIO : AX_OK;

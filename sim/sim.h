@@ -43,12 +43,17 @@ typedef struct ax_lane {
   double ps_per_byte;     /* serialisation; 0 = unlimited bandwidth */
   ax_time_t busy_until;   /* end of the last serialisation */
   uint32_t depth;         /* credits: messages in flight at most */
-  ax_lane_slot *ring;
-  uint32_t cap, head, n;  /* ring of cap (power of two) >= depth */
+  ax_lane_slot *ring;     /* of cap (power of two) >= depth slots */
+  uint64_t head, msgs;    /* messages delivered, sent: n = msgs - head in flight,
+                           * the oldest in slot head mod cap */
+  uint32_t cap;
   int blocked;            /* dst refused the head message */
   int sender_waits;       /* src got AX_EAGAIN: call its ready() on a free slot */
-  uint64_t msgs, bytes, refusals, full;
+  uint64_t bytes, refusals, full;
 } ax_lane;
+
+/* Messages in flight on a lane. */
+static inline uint32_t ax_lane_n(const ax_lane *l) { return (uint32_t)(l->msgs - l->head); }
 
 struct ax_link {
   char *name;             /* "a.p -> b.q" */
