@@ -18,8 +18,10 @@
  *    its banks can be precharged.
  *
  * State is DRAMsim3's "earliest cycle each command may issue" per bank,
- * kept here per level (bank, bank group, rank) so that one issue updates a
- * handful of numbers. Each queue keeps a lower bound of the cycle its first
+ * kept here per level (bank, bank group, rank; one array, RDA in RD's slot
+ * and WRA in WR's, a window such as tFAW folded into the rank's time) so
+ * that one issue updates a handful of numbers and a command's earliest
+ * cycle is the max of three. Each queue keeps a lower bound of the cycle its first
  * command can become ready (timings only grow, so a bound stays valid until
  * the queue or its bank changes); ax_dram_ctrl_next() is the smallest bound,
  * refresh deadline or transaction move, and the caller jumps straight there.
@@ -80,7 +82,7 @@ typedef struct done_ent {
   int is_write;
 } done_ent;
 
-typedef struct fifo {          /* completions, in done order */
+typedef struct fifo {          /* completions, in done order; cap a power of two (index & (cap - 1)) */
   done_ent *e;
   size_t head, n, cap;
 } fifo;
@@ -228,13 +230,13 @@ static int fifo_push(fifo *f, done_ent d) {
     size_t nc = f->cap ? f->cap * 2 : 256;
     done_ent *e = malloc(nc * sizeof *e);
     if (!e) return -1;
-    for (size_t i = 0; i < f->n; i++) e[i] = f->e[(f->head + i) % f->cap];
+    for (size_t i = 0; i < f->n; i++) e[i] = f->e[(f->head + i) & (f->cap - 1)];
     free(f->e);
     f->e = e;
     f->head = 0;
     f->cap = nc;
   }
-  f->e[(f->head + f->n) % f->cap] = d;
+  f->e[(f->head + f->n) & (f->cap - 1)] = d;
   f->n++;
   return 0;
 }
@@ -612,8 +614,13 @@ static void update_timing(ax_dram_ctrl *c, int p, int ra, int bg, int ba, uint64
       if (r != ra) bump_all(rank_t(c, r), c->ul[p][AX_DRAM_SC_OTHER_RANKS], n, clk);
   for (unsigned m = c->win_prev[p]; m; m &= m - 1) { /* windowed rules: remember the issue cycle */
     win *x = &c->win[ra * c->nwin + __builtin_ctz(m)];
-    if (x->n < x->len) x->ring[(x->head + x->n++) % x->len] = clk;
-    else { x->ring[x->head] = clk; x->head = (x->head + 1) % x->len; }
+    if (x->n < x->len) {
+      int i = x->head + x->n++;
+      x->ring[i < x->len ? i : i - x->len] = clk;
+    } else {
+      x->ring[x->head] = clk;
+      if (++x->head == x->len) x->head = 0;
+    }
     /* the window's bound (the len-th latest issue + its latency) only
      * grows and changes only here: fold it into the rank's time */
     if (x->n == x->len) bump(&rank_t(c, ra)[x->next], x->ring[x->head] + (uint64_t)x->cycles);
@@ -1137,7 +1144,7 @@ void ax_dram_ctrl_deliver(ax_dram_ctrl *c, uint64_t cycle, ax_dram_done_fn fn, v
       f = &c->slow;
     if (!f) return;
     done_ent d = f->e[f->head];
-    f->head = (f->head + 1) % f->cap;
+    f->head = (f->head + 1) & (f->cap - 1);
     f->n--;
     c->npending--;
     if (d.is_write) c->st.num_writes_done++;
