@@ -9,9 +9,9 @@
  *   usage: dram_cmdlogs DIR [N]   (default N = 20000)
  * Requests: a seeded mix of new random lines, sequential runs and nearby
  * lines (row hits and misses), 25 % writes, in bursts and gaps. Writes
- * use their own half of the address space: a read waiting behind a full
- * write buffer that holds a write to its address stalls the controller
- * for good, as it does DRAMsim3 (docs/dram.md, Not done yet).
+ * use their own half of the address space, so these logs stay clear of
+ * the one case where the controller differs from DRAMsim3 on purpose (a
+ * read of a full write buffer's oldest line: docs/dram.md).
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -153,6 +153,8 @@ struct ax_dram_ctrl {
   int *tw[2];                  /* per command queue: transactions for it in rq [0] / wq [1] */
   int mov[2];                  /* transactions in rq / wq whose command queue has room */
   int write_draining, sched_idle;
+  int read_first;      /* a drain stopped for a queued read of its oldest write's line:
+                        * reads move before a drain may start again */
   /* pending requests */
   ptrans *pool;
   int pool_cap, pool_free;
@@ -990,7 +992,7 @@ static void tq_remove(tqueue *tq, int i) {
 static void schedule_transaction(ax_dram_ctrl *c) {
   const ax_dram_cfg *cfg = c->cfg;
   if (c->sched_idle) return;
-  if (!cfg->unified_queue && c->write_draining == 0 &&
+  if (!cfg->unified_queue && c->write_draining == 0 && !(c->read_first && c->rq.n) &&
       (c->wq.n >= cfg->trans_queue_size || (c->rq.n == 0 && c->wq.n >= cfg->write_buf_size)))
     c->write_draining = c->wq.n;
   tqueue *tq = cfg->unified_queue ? &c->rq : c->write_draining > 0 ? &c->wq : &c->rq;
@@ -1007,11 +1009,17 @@ static void schedule_transaction(ax_dram_ctrl *c) {
     if (t->is_write && !cfg->unified_queue) {
       if (amap_get(&c->rd, t->addr) >= 0) { /* a read of it is pending: stop draining */
         c->write_draining = 0;
-        c->sched_idle = 1;
+        /* DRAMsim3 starts the drain again next cycle while the write
+         * buffer is full - and spins forever, since that read never moves.
+         * Here reads move first, from the next cycle on (as DRAMsim3 does
+         * when the buffer is not full); only the full-buffer case differs. */
+        c->read_first = c->wq.n >= cfg->trans_queue_size;
+        c->sched_idle = !c->read_first;
         return;
       }
       c->write_draining--;
     }
+    if (!t->is_write) c->read_first = 0; /* a read moved: the drain may try again */
     int cmd = t->is_write ? AX_DRAM_WR : AX_DRAM_RD;
     if (cfg->page_policy == AX_DRAM_CLOSE_PAGE) cmd = t->is_write ? AX_DRAM_WRA : AX_DRAM_RDA;
     q->e[q->n++] = (qent){.addr = t->addr, .row = a.ro, .col = a.co, .bg = (uint16_t)a.bg, .ba = (uint16_t)a.ba,

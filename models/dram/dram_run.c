@@ -83,6 +83,11 @@ void ax_dram_trace_close(ax_dram_trace *t) {
   free(t);
 }
 
+/* Cycles without a request entering or finishing, requests pending, after
+ * which a run stops with an error instead of refreshing forever: far above
+ * any queueing delay (a full queue of row misses drains in thousands). */
+#define AX_DRAM_NO_PROGRESS 10000000ull
+
 typedef struct run_ctx { uint64_t last_done; } run_ctx;
 
 static void on_done(void *ctx, uint64_t tag, int is_write, uint64_t done, uint64_t added) {
@@ -101,6 +106,7 @@ int ax_dram_run(ax_dram_sys *s, ax_dram_src_fn src, void *ctx, ax_dram_result *o
   uint64_t *nx = malloc((size_t)nch * sizeof *nx); /* each channel's next cycle */
   if (!nx) { snprintf(err, errlen, "out of memory"); return AX_ENOMEM; }
   for (int i = 0; i < nch; i++) nx[i] = ax_dram_ctrl_next(s->ch[i]);
+  uint64_t progress = now; /* the last cycle a request entered or finished */
   for (;;) {
     int took = 0;
     if (have && cyc < now) { /* issued at cycle cyc, in the queue from cyc + 1 */
@@ -109,6 +115,7 @@ int ax_dram_run(ax_dram_sys *s, ax_dram_src_fn src, void *ctx, ax_dram_result *o
         ax_dram_ctrl_add(c, addr, wr, requests++, now);
         nx[ch] = now;
         took = 1;
+        progress = now;
         have = src(ctx, &addr, &wr, &cyc, err, errlen);
         if (have < 0) { free(nx); return AX_EINVAL; }
         if (have) ch = ax_dram_sys_channel(s, addr);
@@ -128,6 +135,7 @@ int ax_dram_run(ax_dram_sys *s, ax_dram_src_fn src, void *ctx, ax_dram_result *o
         b = ax_dram_ctrl_next_done(c);
         if (b <= now) {
           ax_dram_ctrl_deliver(c, now, on_done, &rc);
+          progress = now;
           b = ax_dram_ctrl_next_done(c);
           pend = ax_dram_ctrl_pending(c) != 0;
         }
@@ -146,6 +154,13 @@ int ax_dram_run(ax_dram_sys *s, ax_dram_src_fn src, void *ctx, ax_dram_result *o
       /* else: its channel is full; it frees only in a cycle that channel runs */
     } else if (!busy) {
       break;
+    }
+    if (!busy && !(have && cyc < now)) progress = now; /* idle, or waiting for the trace's next cycle */
+    if (now - progress > AX_DRAM_NO_PROGRESS) { /* a livelock: a bug, not bad input */
+      snprintf(err, errlen, "DRAM model made no progress for %llu cycles (cycle %llu, requests pending): "
+               "a livelock in the controller", (unsigned long long)AX_DRAM_NO_PROGRESS, (unsigned long long)now);
+      free(nx);
+      return AX_EIO;
     }
     if (next == AX_DRAM_NEVER) { /* nothing will ever happen: a bug, not bad input */
       snprintf(err, errlen, "DRAM model stalled at cycle %llu with requests pending", (unsigned long long)now);
