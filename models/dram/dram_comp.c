@@ -67,6 +67,11 @@ typedef struct dcomp {
   refused *ref;
   size_t nref, capref;
   int unblock_pending;
+  /* each channel's next cycle with work, next completion and whether it is
+   * busy, as its controller last said (refreshed whenever it runs, takes a
+   * request or delivers: asking 64 HBM channels afresh every cycle cost
+   * more than simulating them) */
+  struct chnext { uint64_t next, done; int busy; } *chn;
   /* events */
   uint64_t tick_cycle;         /* the scheduled tick, AX_DRAM_NEVER if none */
   ax_event_h tick_h;
@@ -146,6 +151,14 @@ static void on_done(void *ctx, uint64_t tag, int is_write, uint64_t done, uint64
 
 /* ---- admission ------------------------------------------------------------- */
 
+/* Ask channel i's controller again what it will do next. */
+static void ch_refresh(dcomp *d, int i) {
+  ax_dram_ctrl *ctl = d->sys.ch[i];
+  d->chn[i].next = ax_dram_ctrl_next(ctl);
+  d->chn[i].done = ax_dram_ctrl_next_done(ctl);
+  d->chn[i].busy = ax_dram_ctrl_busy(ctl);
+}
+
 static uint64_t burst_bytes(const dcomp *d) { return (uint64_t)d->sys.cfg.request_bytes; }
 
 /* Move staged bursts into their controllers at cycle `cy`, in order, until
@@ -154,9 +167,11 @@ static void drain_stage(dcomp *d, uint64_t cy) {
   while (d->stage_req >= 0) {
     dreq *r = &d->req[d->stage_req];
     int wr = (r->m.flags & AX_MSG_WRITE) != 0;
-    ax_dram_ctrl *ctl = d->sys.ch[ax_dram_sys_channel(&d->sys, d->stage_addr)];
+    int ch = ax_dram_sys_channel(&d->sys, d->stage_addr);
+    ax_dram_ctrl *ctl = d->sys.ch[ch];
     if (!ax_dram_ctrl_can_accept(ctl, wr)) return;
     ax_dram_ctrl_add(ctl, d->stage_addr, wr, (uint64_t)d->stage_req, cy);
+    ch_refresh(d, ch);
     d->bursts++;
     d->stage_addr += burst_bytes(d);
     if (d->stage_addr >= d->stage_end) d->stage_req = -1;
@@ -199,11 +214,10 @@ static uint64_t next_cycle_of(dcomp *d, int *work) {
   uint64_t t = AX_DRAM_NEVER;
   *work = d->stage_req >= 0;
   for (int i = 0; i < d->sys.cfg.channels; i++) {
-    ax_dram_ctrl *ctl = d->sys.ch[i];
-    if (ax_dram_ctrl_busy(ctl)) *work = 1;
-    uint64_t a = ax_dram_ctrl_next(ctl), b = ax_dram_ctrl_next_done(ctl);
-    if (a < t) t = a;
-    if (b < t) t = b;
+    const struct chnext *n = &d->chn[i];
+    *work |= n->busy;
+    if (n->next < t) t = n->next;
+    if (n->done < t) t = n->done;
   }
   if (d->stage_req >= 0) { /* a staged burst enters as soon as its queue has room */
     const dreq *r = &d->req[d->stage_req];
@@ -220,8 +234,12 @@ static void run_cycle(dcomp *d, uint64_t cy) {
   drain_stage(d, cy);
   for (int i = 0; i < d->sys.cfg.channels; i++) {
     ax_dram_ctrl *ctl = d->sys.ch[i];
-    if (ax_dram_ctrl_next(ctl) <= cy) ax_dram_ctrl_cycle(ctl, cy);
-    ax_dram_ctrl_deliver(ctl, cy, on_done, d);
+    int ran = d->chn[i].next <= cy;
+    if (ran) ax_dram_ctrl_cycle(ctl, cy);
+    if (ran || d->chn[i].done <= cy) {
+      ax_dram_ctrl_deliver(ctl, cy, on_done, d);
+      ch_refresh(d, i);
+    }
   }
 }
 
@@ -417,6 +435,9 @@ static int dram_init(ax_component *c, char *err, size_t errlen) {
   if (!d) return AX_ENOMEM;
   d->c = c;
   if (ax_dram_sys_init(&d->sys, &cfg) != AX_OK) { free(d); return AX_ENOMEM; }
+  d->chn = calloc((size_t)cfg.channels, sizeof *d->chn);
+  if (!d->chn) { ax_dram_sys_free(&d->sys); free(d); return AX_ENOMEM; }
+  for (int i = 0; i < cfg.channels; i++) ch_refresh(d, i);
   d->period = (ax_time_t)llround(cfg.tCK_ns * 1000.0);
   if (d->period == 0) d->period = 1;
   d->energy_on = ax_param_bool(c, "energy");
@@ -429,6 +450,7 @@ static int dram_init(ax_component *c, char *err, size_t errlen) {
     if (!d->log) {
       snprintf(err, errlen, "cmd_log = \"%s\": cannot open for writing", log);
       ax_dram_sys_free(&d->sys);
+      free(d->chn);
       free(d);
       return AX_EINVAL;
     }
@@ -444,6 +466,7 @@ static void dram_destroy(ax_component *c) {
   if (!d) return;
   if (d->log) fclose(d->log);
   ax_dram_sys_free(&d->sys);
+  free(d->chn);
   free(d->req);
   free(d->resp);
   free(d->ref);
