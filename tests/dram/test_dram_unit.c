@@ -144,37 +144,68 @@ static int gen_next(void *ctx, uint64_t *addr, int *wr, uint64_t *cycle, char *e
   return 1;
 }
 
-static void test_presets_pass_checker(void **st) {
-  (void)st;
+/* One run of every_preset. */
+typedef struct preset_run {
+  const char *name;
+  int qs, pol; /* per-rank queues, close page */
+  ax_dram_result r;
+} preset_run;
+
+/* n requests of stream src (reset(ctx, run) before each run) on every
+ * preset, per-bank queues (the presets') and per-rank queues, open and
+ * close page: every request must finish and the command log must pass
+ * the checker; each(run) adds its own checks. */
+static void every_preset(ax_dram_src_fn src, void (*reset)(void *, int), void *ctx, uint64_t n,
+                         void (*each)(const preset_run *)) {
+  int run = 0;
   for (int i = 0; ax_dram_preset_names[i]; i++) {
     ax_dram_cfg c;
     char err[256], msg[256];
     assert_int_equal(ax_dram_preset(&c, ax_dram_preset_names[i], err, sizeof err), AX_OK);
     if (ax_dram_cfg_finish(&c, err, sizeof err) != AX_OK) fail_msg("%s: %s", ax_dram_preset_names[i], err);
-    for (int qs = 0; qs < 2; qs++) /* per-bank queues (the presets') and per-rank queues */
-    for (int pol = 0; pol < 2; pol++) {
-      c.page_policy = pol;
-      c.queue_structure = qs ? AX_DRAM_QUEUE_PER_RANK : AX_DRAM_QUEUE_PER_BANK;
-      ax_dram_sys s;
-      assert_int_equal(ax_dram_sys_init(&s, &c), AX_OK);
-      FILE *log = fopen("dram_preset.log", "w");
-      for (int k = 0; k < c.channels; k++) ax_dram_ctrl_set_log(s.ch[k], log);
-      gen g = {0, 6000};
-      ax_dram_result r;
-      assert_int_equal(ax_dram_run(&s, gen_next, &g, &r, err, sizeof err), AX_OK);
-      fclose(log);
-      assert_int_equal(r.st.num_reads_done + r.st.num_writes_done, 6000);
-      long v = ax_dram_check_log(&c, "dram_preset.log", msg, sizeof msg);
-      printf("  %-12s %s %s: %llu cycles, read latency %.1f, %llu ACT, %llu WR cmds, checker %s\n",
-             ax_dram_preset_names[i], pol ? "close" : "open ", qs ? "per-rank" : "per-bank", (unsigned long long)r.num_cycles,
-             r.average_read_latency, (unsigned long long)r.st.num_act_cmds, (unsigned long long)r.st.num_write_cmds,
-             v ? msg : "clean");
-      if (v) fail_msg("%s: %s", ax_dram_preset_names[i], msg);
-      assert_true(r.st.num_write_cmds > 0);
-      ax_dram_sys_free(&s);
-    }
+    for (int qs = 0; qs < 2; qs++)
+      for (int pol = 0; pol < 2; pol++) {
+        preset_run pr;
+        memset(&pr, 0, sizeof pr);
+        pr.name = ax_dram_preset_names[i], pr.qs = qs, pr.pol = pol;
+        c.page_policy = pol;
+        c.queue_structure = qs ? AX_DRAM_QUEUE_PER_RANK : AX_DRAM_QUEUE_PER_BANK;
+        ax_dram_sys s;
+        assert_int_equal(ax_dram_sys_init(&s, &c), AX_OK);
+        FILE *log = fopen("dram_preset.log", "w");
+        for (int k = 0; k < c.channels; k++) ax_dram_ctrl_set_log(s.ch[k], log);
+        reset(ctx, run++);
+        int rc = ax_dram_run(&s, src, ctx, &pr.r, err, sizeof err);
+        fclose(log);
+        if (rc != AX_OK)
+          fail_msg("%s %s %s: %s", pr.name, qs ? "per-rank" : "per-bank", pol ? "close" : "open", err);
+        assert_int_equal(pr.r.st.num_reads_done + pr.r.st.num_writes_done, n);
+        long v = ax_dram_check_log(&c, "dram_preset.log", msg, sizeof msg);
+        if (v) fail_msg("%s: %s", pr.name, msg);
+        if (each) each(&pr);
+        ax_dram_sys_free(&s);
+      }
   }
   unlink("dram_preset.log");
+}
+
+static void gen_reset(void *ctx, int run) {
+  (void)run;
+  *(gen *)ctx = (gen){0, 6000};
+}
+
+static void print_run(const preset_run *p) {
+  printf("  %-12s %s %s: %llu cycles, read latency %.1f, %llu ACT, %llu WR cmds, checker clean\n", p->name,
+         p->pol ? "close" : "open ", p->qs ? "per-rank" : "per-bank", (unsigned long long)p->r.num_cycles,
+         p->r.average_read_latency, (unsigned long long)p->r.st.num_act_cmds,
+         (unsigned long long)p->r.st.num_write_cmds);
+  assert_true(p->r.st.num_write_cmds > 0);
+}
+
+static void test_presets_pass_checker(void **st) {
+  (void)st;
+  gen g;
+  every_preset(gen_next, gen_reset, &g, 6000, print_run);
 }
 
 /* Reads and writes of the same few lines, one request a cycle: writes
@@ -192,38 +223,18 @@ static int mix_next(void *ctx, uint64_t *addr, int *wr, uint64_t *cycle, char *e
   return 1;
 }
 
+static void mix_reset(void *ctx, int run) {
+  *(mixgen *)ctx = (mixgen){0, 2000, 0x9e3779b97f4a7c15ull + (uint64_t)run};
+}
+
 /* A full write buffer whose oldest write has a read of its line queued
- * must not stall the controller (DRAMsim3 spins there forever): every
- * preset, both queue structures and page policies finish every request,
- * and the command log passes the checker. */
+ * must not stall the controller (DRAMsim3 spins there forever): on every
+ * preset, queue structure and page policy every request finishes and the
+ * command log passes the checker. */
 static void test_read_behind_full_write_buffer(void **st) {
   (void)st;
-  for (int i = 0; ax_dram_preset_names[i]; i++) {
-    ax_dram_cfg c;
-    char err[256], msg[256];
-    assert_int_equal(ax_dram_preset(&c, ax_dram_preset_names[i], err, sizeof err), AX_OK);
-    if (ax_dram_cfg_finish(&c, err, sizeof err) != AX_OK) fail_msg("%s: %s", ax_dram_preset_names[i], err);
-    for (int qs = 0; qs < 2; qs++)
-      for (int pol = 0; pol < 2; pol++) {
-        c.page_policy = pol;
-        c.queue_structure = qs ? AX_DRAM_QUEUE_PER_RANK : AX_DRAM_QUEUE_PER_BANK;
-        ax_dram_sys s;
-        assert_int_equal(ax_dram_sys_init(&s, &c), AX_OK);
-        FILE *log = fopen("dram_mix.log", "w");
-        for (int k = 0; k < c.channels; k++) ax_dram_ctrl_set_log(s.ch[k], log);
-        mixgen g = {0, 2000, 0x9e3779b97f4a7c15ull + (uint64_t)(i * 4 + qs * 2 + pol)};
-        ax_dram_result r;
-        int rc = ax_dram_run(&s, mix_next, &g, &r, err, sizeof err);
-        fclose(log);
-        if (rc != AX_OK) fail_msg("%s %s %s: %s", ax_dram_preset_names[i], qs ? "per-rank" : "per-bank",
-                                  pol ? "close" : "open", err);
-        assert_int_equal(r.st.num_reads_done + r.st.num_writes_done, 2000);
-        long v = ax_dram_check_log(&c, "dram_mix.log", msg, sizeof msg);
-        if (v) fail_msg("%s: %s", ax_dram_preset_names[i], msg);
-        ax_dram_sys_free(&s);
-      }
-  }
-  unlink("dram_mix.log");
+  mixgen g;
+  every_preset(mix_next, mix_reset, &g, 2000, NULL);
 }
 
 static void expect_ini_error(const char *text, const char *want) {
