@@ -1,5 +1,5 @@
 /*
- * evq.h - the event queue: one total order (time, priority, sequence).
+ * evq.h - the event queue: one total order (time, priority, push order).
  *
  * Near future: a wheel of AX_EVQ_SLOTS picosecond slots covering the
  * sliding window [now, now + AX_EVQ_SLOTS) (time t lives in slot
@@ -7,11 +7,12 @@
  * FIFO per priority, so events sharing a timestamp cost an append and a
  * pop, never a comparison. A two-level bitmap finds the next busy slot.
  * Far future (beyond the window): a binary heap, whose events move into the
- * wheel as the window reaches them. While few events are pending (at most AX_EVQ_SMALL)
- * they live in a small binary heap instead, whose push and pop cost a few
- * comparisons - far less than opening and closing a wheel bucket per
- * timestamp; past that size they move to the wheel, and come back when the
- * wheel empties. Same inputs, same order: runs are bit-reproducible.
+ * wheel as the window reaches them. While few events are pending (at most
+ * AX_EVQ_SMALL) they live in a small binary heap instead, whose push and pop
+ * cost a few comparisons - far less than opening and closing a wheel bucket
+ * per timestamp; past that size they move to the wheel, and come back when
+ * the wheel empties. Same inputs, same order (time, priority, then push
+ * order): runs are bit-reproducible.
  */
 #ifndef AX_EVQ_H
 #define AX_EVQ_H
@@ -56,7 +57,7 @@ typedef struct ax_hev { /* an event of the small or the far heap: 48 bytes */
 
 typedef struct ax_evq {
   ax_time_t now;
-  uint64_t seq;          /* ids given to heap pushes so far */
+  uint64_t seq;          /* the last id given to a heap push */
   uint64_t popped;       /* events taken out to run, cancelled ones included
                           * (the wheel counts a timestamp's FIFO when it ends) */
   uint64_t skipped;      /* of those, cancelled ones (not run) */
