@@ -274,7 +274,7 @@ typedef void (*ax_event_fn)(ax_component *c, uint64_t arg);
 /* A handle to a scheduled event, for ax_cancel(). */
 typedef struct ax_event_h {
   ax_time_t time;
-  uint64_t seq;
+  uint64_t seq; /* opaque: with time, names the event */
 } ax_event_h;
 
 /* Event priorities at one timestamp: lower runs first. */
