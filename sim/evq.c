@@ -25,6 +25,7 @@ int ax_evq_init(ax_evq *q) {
   }
   q->hot_t = AX_TIME_NEVER;
   q->seq = 1; /* heap ids start at 1: no event is named {0, 0} */
+  q->same_time = AX_EVQ_SAME_TIME;
   return AX_OK;
 }
 
@@ -254,7 +255,11 @@ __attribute__((noinline)) static uint64_t push_wheel(ax_evq *q, ax_time_t t, int
  * at a time before the new one's. */
 ax_event_h ax_evq_push_slow(ax_evq *q, ax_time_t t, int prio, ax_event_fn fn, ax_component *c,
                             uint64_t arg) {
-  if (t < q->now) t = q->now; /* callers guarantee t >= now; stay safe */
+  if (t <= q->now) { /* every push at now comes here: the inline paths take later times only */
+    t = q->now; /* callers guarantee t >= now; stay safe */
+    if (q->now != q->spin_t) q->spin_t = q->now, q->spin_n = 0;
+    if (++q->spin_n == q->same_time) q->livelock = q->stop = q->brk = 1; /* time stopped */
+  }
   if (q->small && q->nsh < AX_EVQ_SMALL) {
     /* Sift up in place. The new event has the largest seq, so it goes
      * before its parent only on an earlier (time, prio). */
@@ -402,7 +407,7 @@ uint64_t ax_evq_pending(const ax_evq *q) {
 }
 
 int ax_evq_run(ax_evq *q, ax_time_t until) {
-  q->stop = 0;
+  q->stop = q->livelock = 0;
   for (;;) {
     if (q->small) {
       if (!q->nsh) return 0;

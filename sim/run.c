@@ -31,6 +31,13 @@ int ax_sim_run(ax_sim *s) {
   ax_time_t until = s->watchdog ? s->watchdog : AX_TIME_NEVER;
   int more = ax_evq_run(&s->q, until);
   if (s->failed) return AX_EIO;
+  if (s->q.livelock) {
+    ax_errf(s->err, sizeof s->err,
+            "livelock at %.3f us: %llu events scheduled with no delay while simulated time "
+            "stands still; a model schedules itself with no delay forever",
+            s->q.now / 1e6, (unsigned long long)s->q.same_time);
+    return AX_EIO;
+  }
   if (more) {
     ax_time_t next = ax_evq_next_time(&s->q);
     ax_errf(s->err, sizeof s->err,

@@ -209,6 +209,37 @@ static void test_watchdog(void **st) {
   ax_sim_free(s);
 }
 
+/* A model that schedules itself with no delay, forever: time stops, the
+ * watchdog cannot see it; the run stops as a livelock, both while the
+ * queue is a small heap and with enough events pending for the wheel. */
+static void again(ax_component *c, uint64_t a) { ax_schedule(c, 0, again, a); }
+static void again_start(ax_component *c) { ax_schedule(c, 1000, again, 0); }
+static void idle_ev(ax_component *c, uint64_t a) { (void)c, (void)a; }
+static void crowd_start(ax_component *c) { /* 40 events far ahead: the wheel takes over */
+  for (int i = 0; i < 40; i++) ax_schedule(c, 1000000 + (ax_time_t)i, idle_ev, 0);
+}
+static const ax_model again_model = {.abi = AX_ABI_VERSION, .name = "again", .start = again_start};
+static const ax_model crowd_model = {.abi = AX_ABI_VERSION, .name = "crowd", .start = crowd_start};
+
+static void test_livelock(void **st) {
+  (void)st;
+  for (int wheel = 0; wheel < 2; wheel++) {
+    ax_sim *s = ax_sim_new(1);
+    ax_sim_add_component(s, "looper", &again_model, 1000, 0);
+    if (wheel) ax_sim_add_component(s, "crowd", &crowd_model, 1000, 0);
+    s->q.same_time = 1u << 16; /* the default (1 << 24) takes a while under sanitizers */
+    assert_int_equal(ax_sim_run(s), AX_EIO);
+    assert_string_equal(s->err, "livelock at 0.001 us: 65536 events scheduled with no delay while "
+                                "simulated time stands still; a model schedules itself with no "
+                                "delay forever");
+    /* event k (the first at 1 ns, then the zero-delay ones) pushes the
+     * k-th event at now; the run stops after the 65,536th (the crowd's
+     * events lie later) */
+    assert_int_equal(ax_evq_dispatched(&s->q), 65536);
+    ax_sim_free(s);
+  }
+}
+
 /* A plug-in-style model (the exported ax_schedule, not the in-tree inline)
  * that schedules an event with no handler: the run fails naming it, and
  * the cancelled-looking event is never called. */
@@ -247,6 +278,7 @@ int main(void) {
       cmocka_unit_test(test_determinism),
       cmocka_unit_test(test_deadlock), cmocka_unit_test(test_watchdog),
       cmocka_unit_test(test_no_partial_output), cmocka_unit_test(test_null_handler),
+      cmocka_unit_test(test_livelock),
   };
   return cmocka_run_group_tests_name("run", tests, NULL, NULL);
 }
