@@ -123,7 +123,7 @@ static axsc_ring *make_ring(unsigned n, std::vector<Node *> axsc_ring::*nodes, c
 }
 
 extern "C" axsc_ring *axsc_ring_new(unsigned n, char *err, size_t errlen) {
-  return make_ring(n, &axsc_ring::nodes, "ring", err, errlen);
+  return axsc_ring_new_kind(n, AXSC_RING_NOTIFY, err, errlen);
 }
 
 extern "C" axsc_ring *axsc_ring_new_kind(unsigned n, int kind, char *err, size_t errlen) {
