@@ -367,24 +367,13 @@ static void ifmap_use(ctx *x, uint32_t m, uint32_t k, int8_t v0)
   int64_t R = x->R, C = x->C, F = x->F;
   uint32_t N = x->g->n;
   switch (x->a->df) {
-  case AX_SA_OS: {
-    int64_t fr = m / R, r = m % R;
+  case AX_SA_OS:
+  case AX_SA_WS: { /* read in each column fold; os: row m, state k + r; ws: row k, state R + m + r */
+    int os = x->a->df == AX_SA_OS;
+    int64_t fr = (os ? m : k) / R, r = (os ? m : k) % R, at = os ? k + r : R + m + r;
     for (int64_t fc = 0; fc < (int64_t)x->geo.col_folds; fc++) {
       int64_t i = fc * x->rf + fr;
-      int32_t d = read_delta(f, i * F + k + r, v0);
-      if (!d) continue;
-      ax_sa_fold fo;
-      fold_of(x, i, &fo);
-      for (int64_t c = 0; c < (int64_t)fo.cols_used; c++)
-        add(x, (uint32_t)(m * N + fc * C + c), (uint32_t)(d * B_(x, k, (uint32_t)(fc * C + c))));
-    }
-    break;
-  }
-  case AX_SA_WS: {
-    int64_t fr = k / R, r = k % R;
-    for (int64_t fc = 0; fc < (int64_t)x->geo.col_folds; fc++) {
-      int64_t i = fc * x->rf + fr;
-      int32_t d = read_delta(f, i * F + R + m + r, v0);
+      int32_t d = read_delta(f, i * F + at, v0);
       if (!d) continue;
       ax_sa_fold fo;
       fold_of(x, i, &fo);
