@@ -190,22 +190,18 @@ static void heap_push(ax_evq *q, const ax_hev *h) {
 
 static void heap_pop(ax_evq *q) { hp_pop(q->heap, &q->nheap); }
 
-/* Append record e to the FIFO of (t, prio) in the wheel; the record's
- * place (bucket *bout, FIFO index *iout) for the caller that names it. */
-static ax_fifo *wheel_put(ax_evq *q, ax_time_t t, int prio, const ax_ev *e, uint32_t *bout) {
+/* Append record e (its id set) to the FIFO of (t, prio) in the wheel. */
+static void wheel_put(ax_evq *q, ax_time_t t, int prio, const ax_ev *e) {
   uint32_t b = bucket_get(q, SLOT(t));
-  ax_fifo *f = &q->bk[b].q[prio];
-  fifo_push(f, e);
+  fifo_push(&q->bk[b].q[prio], e);
   q->bk[b].mask |= 1u << prio;
   if (t == q->now) q->brk = 1; /* the slot being run grew: the dispatch loop looks again */
-  if (bout) *bout = b;
-  return f;
 }
 
 /* Move a heap record (keeping its id) into the wheel if the window
  * [now, now + AX_EVQ_SLOTS) reaches its time, else into the far heap. */
 static void wheel_move(ax_evq *q, const ax_hev *h) {
-  if (h->time - q->now < AX_EVQ_SLOTS) wheel_put(q, h->time, h->prio, &h->ev, NULL);
+  if (h->time - q->now < AX_EVQ_SLOTS) wheel_put(q, h->time, h->prio, &h->ev);
   else heap_push(q, h);
 }
 
@@ -214,17 +210,19 @@ static void wheel_move(ax_evq *q, const ax_hev *h) {
 static uint64_t wheel_add(ax_evq *q, ax_time_t t, int prio, ax_event_fn fn, ax_component *c,
                           uint64_t arg) {
   if (t - q->now < AX_EVQ_SLOTS) {
-    ax_ev e = {0, fn, c, arg};
-    uint32_t b;
-    ax_fifo *f = wheel_put(q, t, prio, &e, &b);
-    uint64_t id = AX_EVQ_WID | (uint64_t)prio << 32 | (f->len - 1);
-    f->v[f->len - 1].seq = id;
-    if (t != q->now && prio == AX_PRIO_NORMAL) {
+    uint32_t b = bucket_get(q, SLOT(t));
+    ax_fifo *f = &q->bk[b].q[prio];
+    ax_ev e = {AX_EVQ_WID | (uint64_t)prio << 32 | f->len, fn, c, arg};
+    fifo_push(f, &e);
+    q->bk[b].mask |= 1u << prio;
+    if (t == q->now) {
+      q->brk = 1; /* the slot being run grew: the dispatch loop looks again */
+    } else if (prio == AX_PRIO_NORMAL) {
       q->hot_t = t;
       q->hot_b = b;
       q->hot_f = f;
     }
-    return id;
+    return e.seq;
   }
   ax_hev hv = {t, prio, {++q->seq, fn, c, arg}};
   heap_push(q, &hv);
@@ -337,7 +335,7 @@ static void migrate(ax_evq *q) {
   while (q->nheap && q->heap[0].time - q->now < AX_EVQ_SLOTS) {
     ax_hev h = q->heap[0];
     heap_pop(q);
-    wheel_put(q, h.time, h.prio, &h.ev, NULL);
+    wheel_put(q, h.time, h.prio, &h.ev);
   }
 }
 
