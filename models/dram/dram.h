@@ -163,6 +163,20 @@ void ax_dram_ctrl_cycle(ax_dram_ctrl *c, uint64_t cycle);
  * (a command becomes legal, a refresh falls due, a transaction can move);
  * AX_DRAM_NEVER if nothing is queued and refresh is off. */
 uint64_t ax_dram_ctrl_next(ax_dram_ctrl *c);
+/* Cycles without a request entering or a column command issuing, requests
+ * pending, after which ax_dram_ctrl_run_to reports a livelock instead of
+ * refreshing forever: far above any queueing delay (a full queue of row
+ * misses drains in thousands). */
+#define AX_DRAM_NO_PROGRESS 10000000ull
+/* Simulate every cycle < until in which c can act (ax_dram_ctrl_cycle at
+ * each ax_dram_ctrl_next); completions wait for ax_dram_ctrl_deliver.
+ * AX_OK, or AX_EIO on a livelock (AX_DRAM_NO_PROGRESS). */
+int ax_dram_ctrl_run_to(ax_dram_ctrl *c, uint64_t until);
+/* Run c up to cycle *cycle (ax_dram_ctrl_run_to), then add the request at
+ * the first cycle >= *cycle at which it has room, written to *cycle; the
+ * cycles it waits for room are run too. AX_OK, or AX_EIO on a livelock or
+ * when nothing can ever make room (ax_dram_ctrl_next says NEVER). */
+int ax_dram_ctrl_offer(ax_dram_ctrl *c, uint64_t addr, int is_write, uint64_t tag, uint64_t *cycle);
 /* The cycle of the next request completion, AX_DRAM_NEVER if none. */
 uint64_t ax_dram_ctrl_next_done(const ax_dram_ctrl *c);
 /* Report completions with done cycle <= cycle through fn, in order. */

@@ -161,6 +161,7 @@ struct ax_dram_ctrl {
   amap rd, wr;
   fifo fast, slow;             /* answered next cycle / answered with data */
   uint64_t npending;
+  uint64_t progress;           /* the last cycle a request entered or a column command issued */
   /* refresh */
   uint64_t ref_interval, next_ref;
   int ref_next_rank, ref_next_bg, ref_next_bank;
@@ -855,6 +856,7 @@ static int issue_from_queues(ax_dram_ctrl *c, int first_col) {
       qent e = q->e[i];
       if (kind == AX_DRAM_PRE) c->st.num_ondemand_pres++;
       if (is_col) { /* the command leaves its queue */
+        c->progress = c->clk;
         memmove(&q->e[i], &q->e[i + 1], (size_t)(q->n - i - 1) * sizeof *q->e);
         if (q->n-- == c->cq) { /* room again: its waiting transactions can move */
           c->qfull[qi] = 0;
@@ -1057,6 +1059,7 @@ int ax_dram_ctrl_room(const ax_dram_ctrl *c, int is_write) {
 void ax_dram_ctrl_add(ax_dram_ctrl *c, uint64_t addr, int is_write, uint64_t tag, uint64_t cycle) {
   if (cycle > c->clk) c->clk = cycle; /* the cycles in between were idle */
   c->npending++;
+  c->progress = c->clk;
   c->sched_idle = 0;
   if (is_write) {
     if (amap_get(&c->wr, addr) < 0) { /* a second write to it merges */
@@ -1100,8 +1103,7 @@ void ax_dram_ctrl_add(ax_dram_ctrl *c, uint64_t addr, int is_write, uint64_t tag
 
 /* ---- the cycle ----------------------------------------------------------------- */
 
-/* Simulate cycle `cycle`. */
-void ax_dram_ctrl_cycle(ax_dram_ctrl *c, uint64_t cycle) {
+static inline void ctrl_cycle(ax_dram_ctrl *c, uint64_t cycle) {
   if (cycle > c->clk) c->clk = cycle;
   wheel_advance(c);
   while (c->next_ref <= c->clk) {
@@ -1118,8 +1120,7 @@ void ax_dram_ctrl_cycle(ax_dram_ctrl *c, uint64_t cycle) {
   c->clk++;
 }
 
-/* The first cycle >= now at which ax_dram_ctrl_cycle could do anything. */
-uint64_t ax_dram_ctrl_next(ax_dram_ctrl *c) {
+static inline uint64_t ctrl_next(ax_dram_ctrl *c) {
   uint64_t t = c->next_ref;
   if (!c->sched_idle && (c->rq.n || c->wq.n)) return c->clk;
   if (c->nref) {
@@ -1132,6 +1133,43 @@ uint64_t ax_dram_ctrl_next(ax_dram_ctrl *c) {
   uint64_t w = wheel_next(c); /* a lower bound: a look then may find nothing yet */
   if (w < t) t = w;
   return t < c->clk ? c->clk : t;
+}
+
+/* Simulate cycle `cycle`. */
+void ax_dram_ctrl_cycle(ax_dram_ctrl *c, uint64_t cycle) { ctrl_cycle(c, cycle); }
+
+/* The first cycle >= now at which ax_dram_ctrl_cycle could do anything. */
+uint64_t ax_dram_ctrl_next(ax_dram_ctrl *c) { return ctrl_next(c); }
+
+/* Cycle t of c, unless requests have waited AX_DRAM_NO_PROGRESS cycles
+ * without one entering or a column command issuing (a livelock: 0). */
+static inline int guarded_cycle(ax_dram_ctrl *c, uint64_t t) {
+  if (t - c->progress > AX_DRAM_NO_PROGRESS && c->npending) return 0;
+  ctrl_cycle(c, t);
+  return 1;
+}
+
+/* Simulate every cycle < until in which c can act; AX_EIO on a livelock. */
+int ax_dram_ctrl_run_to(ax_dram_ctrl *c, uint64_t until) {
+  for (uint64_t t; (t = ctrl_next(c)) < until;)
+    if (!guarded_cycle(c, t)) return AX_EIO;
+  return AX_OK;
+}
+
+/* Run c up to *cycle, then add a request at the first cycle >= *cycle with
+ * room (into *cycle); AX_EIO on a livelock or a stall. */
+int ax_dram_ctrl_offer(ax_dram_ctrl *c, uint64_t addr, int is_write, uint64_t tag, uint64_t *cycle) {
+  uint64_t t = *cycle, n;
+  for (;;) {
+    while ((n = ctrl_next(c)) < t)
+      if (!guarded_cycle(c, n)) return AX_EIO;
+    if (ax_dram_ctrl_can_accept(c, is_write)) break;
+    if (n == NEVER || !guarded_cycle(c, n)) return AX_EIO; /* room comes only from a cycle of c */
+    t = n + 1;
+  }
+  ax_dram_ctrl_add(c, addr, is_write, tag, t);
+  *cycle = t;
+  return AX_OK;
 }
 
 /* The cycle of the next request completion, AX_DRAM_NEVER if none. */

@@ -83,11 +83,6 @@ void ax_dram_trace_close(ax_dram_trace *t) {
   free(t);
 }
 
-/* Cycles without a request entering or finishing, requests pending, after
- * which a run stops with an error instead of refreshing forever: far above
- * any queueing delay (a full queue of row misses drains in thousands). */
-#define AX_DRAM_NO_PROGRESS 10000000ull
-
 typedef struct run_ctx { uint64_t last_done; } run_ctx;
 
 static void on_done(void *ctx, uint64_t tag, int is_write, uint64_t done, uint64_t added) {
@@ -96,81 +91,50 @@ static void on_done(void *ctx, uint64_t tag, int is_write, uint64_t done, uint64
   if (done > r->last_done) r->last_done = done;
 }
 
-/* Offer the stream's requests to s and run until every one is answered. */
+/* The message of a run that stopped with AX_EIO in channel c (a bug, not bad input). */
+static int stuck(ax_dram_ctrl *c, char *err, size_t errlen) {
+  if (ax_dram_ctrl_next(c) == AX_DRAM_NEVER)
+    snprintf(err, errlen, "DRAM model stalled at cycle %llu with requests pending",
+             (unsigned long long)ax_dram_ctrl_now(c));
+  else
+    snprintf(err, errlen, "DRAM model made no progress for %llu cycles (cycle %llu, requests pending): "
+             "a livelock in the controller", (unsigned long long)AX_DRAM_NO_PROGRESS,
+             (unsigned long long)ax_dram_ctrl_now(c));
+  return AX_EIO;
+}
+
+/* Offer the stream's requests to s and run until every one is answered.
+ * Channels are independent between requests, so each runs on its own up
+ * to the cycle its next request is offered (the request the trace issues
+ * at cycle T at T + 1 at the earliest, one offer per cycle; a full queue
+ * holds back the requests behind it, as DRAMsim3's driver does); at the
+ * end every channel runs through the cycle of the last completion. */
 int ax_dram_run(ax_dram_sys *s, ax_dram_src_fn src, void *ctx, ax_dram_result *out, char *err, size_t errlen) {
   run_ctx rc = {0};
-  uint64_t addr = 0, cyc = 0, now = s->now, requests = 0;
-  int wr = 0, have = src(ctx, &addr, &wr, &cyc, err, errlen);
-  if (have < 0) return AX_EINVAL;
-  int nch = s->cfg.channels, ch = have > 0 ? ax_dram_sys_channel(s, addr) : 0;
-  uint64_t *nx = malloc((size_t)nch * sizeof *nx); /* each channel's next cycle */
-  if (!nx) { snprintf(err, errlen, "out of memory"); return AX_ENOMEM; }
-  for (int i = 0; i < nch; i++) nx[i] = ax_dram_ctrl_next(s->ch[i]);
-  uint64_t progress = now; /* the last cycle a request entered or finished */
-  for (;;) {
-    int took = 0;
-    if (have && cyc < now) { /* issued at cycle cyc, in the queue from cyc + 1 */
-      ax_dram_ctrl *c = s->ch[ch];
-      if (ax_dram_ctrl_can_accept(c, wr)) {
-        ax_dram_ctrl_add(c, addr, wr, requests++, now);
-        nx[ch] = now;
-        took = 1;
-        progress = now;
-        have = src(ctx, &addr, &wr, &cyc, err, errlen);
-        if (have < 0) { free(nx); return AX_EINVAL; }
-        if (have) ch = ax_dram_sys_channel(s, addr);
-      }
-    }
-    uint64_t next = AX_DRAM_NEVER;
-    int busy = 0;
-    for (int i = 0; i < nch; i++) {
-      ax_dram_ctrl *c = s->ch[i];
-      if (nx[i] <= now) {
-        ax_dram_ctrl_cycle(c, now);
-        nx[i] = ax_dram_ctrl_next(c);
-      }
-      int pend = ax_dram_ctrl_pending(c) != 0;
-      uint64_t b = AX_DRAM_NEVER;
-      if (pend) {
-        b = ax_dram_ctrl_next_done(c);
-        if (b <= now) {
-          ax_dram_ctrl_deliver(c, now, on_done, &rc);
-          progress = now;
-          b = ax_dram_ctrl_next_done(c);
-          pend = ax_dram_ctrl_pending(c) != 0;
-        }
-      }
-      if (pend) {
-        busy = 1;
-        if (nx[i] < next) next = nx[i];
-        if (b < next) next = b;
-      } else if ((have || ax_dram_ctrl_busy(c)) && nx[i] < next) {
-        next = nx[i]; /* an idle channel still drains writes and refreshes on time while the trace goes on */
-      }
-    }
-    if (have) {
-      if (cyc >= now) { if (cyc + 1 < next) next = cyc + 1; }
-      else if (took) next = now + 1; /* one offer per cycle */
-      /* else: its channel is full; it frees only in a cycle that channel runs */
-    } else if (!busy) {
-      break;
-    }
-    if (!busy && !(have && cyc < now)) progress = now; /* idle, or waiting for the trace's next cycle */
-    if (now - progress > AX_DRAM_NO_PROGRESS) { /* a livelock: a bug, not bad input */
-      snprintf(err, errlen, "DRAM model made no progress for %llu cycles (cycle %llu, requests pending): "
-               "a livelock in the controller", (unsigned long long)AX_DRAM_NO_PROGRESS, (unsigned long long)now);
-      free(nx);
-      return AX_EIO;
-    }
-    if (next == AX_DRAM_NEVER) { /* nothing will ever happen: a bug, not bad input */
-      snprintf(err, errlen, "DRAM model stalled at cycle %llu with requests pending", (unsigned long long)now);
-      free(nx);
-      return AX_EIO;
-    }
-    now = next > now ? next : now + 1;
+  uint64_t addr = 0, cyc = 0, at = s->now, requests = 0; /* at: the earliest cycle of the next offer */
+  int wr = 0, have;
+  while ((have = src(ctx, &addr, &wr, &cyc, err, errlen)) > 0) {
+    ax_dram_ctrl *c = s->ch[ax_dram_sys_channel(s, addr)];
+    uint64_t t = cyc + 1 > at ? cyc + 1 : at; /* issued at cycle cyc, in the queue from cyc + 1 */
+    if (ax_dram_ctrl_offer(c, addr, wr, requests++, &t) != AX_OK) return stuck(c, err, errlen);
+    ax_dram_ctrl_deliver(c, t, on_done, &rc);
+    at = t + 1;
   }
-  free(nx);
-  s->now = now;
+  if (have < 0) return AX_EINVAL;
+  for (int i = 0; i < s->cfg.channels; i++) { /* drain */
+    ax_dram_ctrl *c = s->ch[i];
+    while (ax_dram_ctrl_pending(c)) {
+      uint64_t t = ax_dram_ctrl_next_done(c);
+      if (t == AX_DRAM_NEVER && (t = ax_dram_ctrl_next(c)) == AX_DRAM_NEVER) return stuck(c, err, errlen);
+      if (ax_dram_ctrl_run_to(c, t + 1) != AX_OK) return stuck(c, err, errlen);
+      ax_dram_ctrl_deliver(c, t, on_done, &rc);
+    }
+  }
+  if (requests) { /* every channel (refresh, buffered writes) through the last completion */
+    for (int i = 0; i < s->cfg.channels; i++)
+      if (ax_dram_ctrl_run_to(s->ch[i], rc.last_done + 1) != AX_OK) return stuck(s->ch[i], err, errlen);
+    s->now = rc.last_done;
+  }
   ax_dram_sys_result(s, -1, rc.last_done + 1, requests, out);
   return AX_OK;
 }

@@ -213,23 +213,47 @@ static int src_next(void *ctx, uint64_t *addr, int *wr, uint64_t *cycle, char *e
   return 1;
 }
 
-/* Lines of a command log whose cycle is <= last, joined. */
+/* A log line with its sort key: cycle, channel, place in the file. */
+typedef struct logline { unsigned long long cy, ch, i; char *s; } logline;
+
+static int logline_cmp(const void *x, const void *y) {
+  const logline *a = x, *b = y;
+  if (a->cy != b->cy) return a->cy < b->cy ? -1 : 1;
+  if (a->ch != b->ch) return a->ch < b->ch ? -1 : 1;
+  return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* Lines of a command log whose cycle is <= last, joined in the order
+ * (cycle, channel, place in the file): the trace driver runs channels one
+ * after another between requests, the component all in step, so only each
+ * channel's own order is the same. */
 static char *log_upto(const char *path, uint64_t last, size_t *lines) {
   FILE *f = fopen(path, "r");
   assert_non_null(f);
-  size_t cap = 1 << 20, n = 0;
-  char *out = malloc(cap), line[256];
-  *lines = 0;
+  size_t cap = 1 << 12, n = 0, len = 1;
+  logline *v = malloc(cap * sizeof *v);
+  char line[256];
   while (fgets(line, sizeof line, f)) {
-    if (strtoull(line, NULL, 10) > last) continue;
-    size_t l = strlen(line);
-    if (n + l + 1 > cap) out = realloc(out, cap *= 2);
-    memcpy(out + n, line, l);
-    n += l;
-    (*lines)++;
+    char *p;
+    unsigned long long cy = strtoull(line, &p, 10);
+    if (cy > last) continue;
+    while (*p == ' ') p++;
+    while (*p && *p != ' ') p++; /* the command */
+    if (n == cap) v = realloc(v, (cap *= 2) * sizeof *v);
+    v[n] = (logline){cy, strtoull(p, NULL, 10), n, strdup(line)};
+    len += strlen(line);
+    n++;
   }
-  out[n] = 0;
   fclose(f);
+  qsort(v, n, sizeof *v, logline_cmp);
+  char *out = malloc(len), *o = out;
+  for (size_t i = 0; i < n; i++) {
+    o = stpcpy(o, v[i].s);
+    free(v[i].s);
+  }
+  *o = 0;
+  free(v);
+  *lines = n;
   return out;
 }
 
