@@ -110,6 +110,11 @@ typedef struct ulat {          /* one merged rule: next command, cycles */
   int32_t cycles;
 } ulat;
 
+typedef struct bument {        /* one bump of a bank command: et[i] >= issue cycle + cycles */
+  uint32_t i;
+  int32_t cycles;
+} bument;
+
 struct ax_dram_ctrl {
   const ax_dram_cfg *cfg;
   const ax_dram_timing *tm;
@@ -130,6 +135,11 @@ struct ax_dram_ctrl {
    * then ranks, AX_DRAM_CMD_STD_N each (a plan item keeps its 3 indices) */
   uint64_t *et;
   int tbg0, trk0;              /* first bank group's, first rank's row in et */
+  /* the merged rules of each (bank, command) as one list of et slots
+   * (its bank's, bank group's, rank's and the other ranks' rows):
+   * bl[bl_at[bi * N + p] .. bl_at[bi * N + p + 1]) */
+  bument *bl;
+  uint32_t *bl_at;
   win *win;                    /* [rank][nwin] */
   int nwin;
   const ax_dram_lat *winlat[8];
@@ -310,6 +320,36 @@ static void share_slots(ax_dram_ctrl *c) {
   }
 }
 
+/* Flatten the merged lists of every bank command into bl / bl_at, as the
+ * et slots they bump for each bank (one walk per command, no scope tests).
+ * -1 on no memory. */
+static int build_bumps(ax_dram_ctrl *c) {
+  int nb = c->nranks * c->nbanks, N = AX_DRAM_CMD_STD_N;
+  size_t per = 0; /* entries of one bank, all commands */
+  for (int p = 0; p < N; p++)
+    per += (size_t)c->nul[p][AX_DRAM_SC_BANK] + c->nul[p][AX_DRAM_SC_BANKGROUP] + c->nul[p][AX_DRAM_SC_RANK] +
+           (size_t)(c->nranks - 1) * c->nul[p][AX_DRAM_SC_OTHER_RANKS];
+  c->bl = malloc((per * (size_t)nb + 1) * sizeof *c->bl);
+  c->bl_at = malloc(((size_t)nb * (size_t)N + 1) * sizeof *c->bl_at);
+  if (!c->bl || !c->bl_at) return -1;
+  uint32_t n = 0;
+  for (int bi = 0; bi < nb; bi++) {
+    int ra = bi / c->nbanks, gi = bi / c->nbpg;
+    for (int p = 0; p < N; p++) {
+      c->bl_at[bi * N + p] = n;
+      for (int sc = AX_DRAM_SC_BANK; sc <= AX_DRAM_SC_OTHER_RANKS; sc++)
+        for (int r = 0; r < c->nranks; r++) {
+          int row = sc == AX_DRAM_SC_BANK ? bi : sc == AX_DRAM_SC_BANKGROUP ? c->tbg0 + gi : c->trk0 + r;
+          if ((sc == AX_DRAM_SC_OTHER_RANKS) != (r != ra)) continue; /* each scope's rows once */
+          for (int k = 0; k < c->nul[p][sc]; k++)
+            c->bl[n++] = (bument){(uint32_t)(row * N + c->ul[p][sc][k].next), c->ul[p][sc][k].cycles};
+        }
+    }
+  }
+  c->bl_at[nb * N] = n;
+  return 0;
+}
+
 /* A controller for channel `ch` of cfg; NULL on no memory. */
 ax_dram_ctrl *ax_dram_ctrl_new(const ax_dram_cfg *cfg, const ax_dram_timing *t, int ch) {
   ax_dram_ctrl *c = calloc(1, sizeof *c);
@@ -366,6 +406,7 @@ ax_dram_ctrl *ax_dram_ctrl_new(const ax_dram_cfg *cfg, const ax_dram_timing *t, 
       if (!x->ring) { ax_dram_ctrl_free(c); return NULL; }
     }
   share_slots(c);
+  if (build_bumps(c)) { ax_dram_ctrl_free(c); return NULL; }
   c->nq = cfg->queue_structure == AX_DRAM_QUEUE_PER_RANK ? c->nranks : nb;
   c->q = calloc((size_t)c->nq, sizeof *c->q);
   c->lb = malloc((size_t)c->nq * sizeof *c->lb);
@@ -428,7 +469,7 @@ void ax_dram_ctrl_free(ax_dram_ctrl *c) {
     for (int i = 0; i < c->nranks * c->nwin; i++) free(c->win[i].ring);
   if (c->q)
     for (int i = 0; i < c->nq; i++) free(c->q[i].e);
-  free(c->q); free(c->lb); free(c->plan); free(c->np); free(c->cand); free(c->far); free(c->wheel); free(c->win); free(c->bank); free(c->et);
+  free(c->q); free(c->lb); free(c->plan); free(c->np); free(c->cand); free(c->far); free(c->wheel); free(c->win); free(c->bank); free(c->et); free(c->bl); free(c->bl_at);
   free(c->open_banks); free(c->active_since); free(c->st.rank_active_cycles);
   free(c->rq.e); free(c->wq.e); free(c->rq.qi); free(c->wq.qi); free(c->rq.ord); free(c->wq.ord); free(c->rq.fs); free(c->wq.fs); free(c->qfull); free(c->pool); free(c->tw[0]); free(c->tw[1]);
   free(c->rd.key); free(c->rd.val); free(c->wr.key); free(c->wr.val);
@@ -598,6 +639,13 @@ static inline void bump_all(uint64_t *tt, const ulat *l, int n, uint64_t clk) {
 static void update_timing(ax_dram_ctrl *c, int p, int ra, int bg, int ba, uint64_t clk) {
   int n;
   const ulat *l;
+  if (bg >= 0) { /* a bank command: its flat list */
+    int k = ((ra * c->nbg + bg) * c->nbpg + ba) * AX_DRAM_CMD_STD_N + p;
+    uint64_t *et = c->et;
+    for (const bument *e = c->bl + c->bl_at[k], *end = c->bl + c->bl_at[k + 1]; e < end; e++)
+      bump(&et[e->i], clk + (uint64_t)e->cycles);
+    goto windows;
+  }
   if ((n = c->nul[p][AX_DRAM_SC_BANK])) {
     l = c->ul[p][AX_DRAM_SC_BANK];
     if (bg >= 0) bump_all(bank_t(c, (ra * c->nbg + bg) * c->nbpg + ba), l, n, clk);
@@ -615,6 +663,7 @@ static void update_timing(ax_dram_ctrl *c, int p, int ra, int bg, int ba, uint64
   if ((n = c->nul[p][AX_DRAM_SC_OTHER_RANKS]))
     for (int r = 0; r < c->nranks; r++)
       if (r != ra) bump_all(rank_t(c, r), c->ul[p][AX_DRAM_SC_OTHER_RANKS], n, clk);
+windows:
   for (unsigned m = c->win_prev[p]; m; m &= m - 1) { /* windowed rules: remember the issue cycle */
     win *x = &c->win[ra * c->nwin + __builtin_ctz(m)];
     if (x->n < x->len) {
