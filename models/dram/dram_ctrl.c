@@ -28,7 +28,10 @@
  * What a queue may issue apart from timing (its plan: which command each
  * bank needs, which entries the FR-FCFS rules let go) is rebuilt only when
  * the queue or one of its banks changes, so a look compares a few ready
- * cycles with now.
+ * cycles with now. When several queues compete, a candidate is looked at
+ * only through an open gate (its rank lets the command slot of one of its
+ * plan items go now), so the queues a rank's tRRD_S / tFAW / tCCD_S holds
+ * are not each looked at, and failing, after every command of that rank.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -155,6 +158,21 @@ struct ax_dram_ctrl {
   uint64_t wheel_base;         /* slots hold cycles [wheel_base, wheel_base + 64) */
   uint64_t *far;               /* queues whose lb was beyond the wheel */
   uint64_t far_min;            /* <= lb of every queue in far */
+ /* rank gates: gate (rank, j) is open while that rank lets planned slot
+   * ps[j] go (tRRD_S, tFAW, tCCD_S ... are rank rules); its members are the
+   * queues with a plan item of that slot. A candidate is looked at only
+   * through an open gate, so a queue held by its rank is not looked at
+   * (and fails) on every command of that rank. */
+  int nps, ngate;
+  uint8_t ps[AX_DRAM_CMD_STD_N], psj[AX_DRAM_CMD_STD_N]; /* the distinct slots plans use; slot -> j */
+  uint64_t *gmem;              /* [ngate][ncw]: member queues */
+  uint32_t *gate_et;           /* per gate: its rank's slot in et */
+  uint8_t *qgate;              /* per queue: bit j: member of gate (its rank, j) */
+  int *qg0;                    /* per queue: its rank's first gate */
+  uint8_t cmdg[AX_DRAM_CMD_STD_N]; /* per command: its gate bit (1 << psj of its slot) */
+  uint64_t *allow;             /* [ncw]: members of open gates, valid for cycle allow_clk if allow_ok */
+  uint64_t allow_clk;
+  int allow_ok;
   int nq, qidx;
   int ncmd;                    /* commands in all command queues */
   int ref_lo, ref_hi;          /* queues a pending refresh holds back: [lo, hi) */
@@ -417,6 +435,23 @@ ax_dram_ctrl *ax_dram_ctrl_new(const ax_dram_cfg *cfg, const ax_dram_timing *t, 
   c->far = calloc((size_t)c->ncw, sizeof *c->far);
   c->wheel = calloc((size_t)c->ncw * 64, sizeof *c->wheel);
   c->far_min = NEVER;
+  for (int k = 0; k < AX_DRAM_CMD_STD_N; k++) { /* the slots a plan can hold: ACT, PRE, RD(A), WR(A) */
+    static const int planned[] = {AX_DRAM_ACT, AX_DRAM_PRE, AX_DRAM_RD, AX_DRAM_WR, AX_DRAM_RDA, AX_DRAM_WRA};
+    int used = 0;
+    for (size_t i = 0; i < sizeof planned / sizeof *planned; i++) used |= c->tslot[planned[i]] == k;
+    if (used) { c->psj[k] = (uint8_t)c->nps; c->ps[c->nps++] = (uint8_t)k; }
+  }
+  c->ngate = c->nranks * c->nps;
+  c->gmem = calloc((size_t)c->ngate * (size_t)c->ncw, sizeof *c->gmem);
+  c->qgate = calloc((size_t)c->nq, 1);
+  c->allow = calloc((size_t)c->ncw, sizeof *c->allow);
+  c->gate_et = malloc((size_t)c->ngate * sizeof *c->gate_et);
+  c->qg0 = malloc((size_t)c->nq * sizeof *c->qg0);
+  for (int qi = 0; c->qg0 && qi < c->nq; qi++) c->qg0[qi] = (c->per_rank ? qi : qi / c->nbanks) * c->nps;
+  for (int k = 0; k < AX_DRAM_CMD_STD_N; k++) c->cmdg[k] = (uint8_t)(1u << c->psj[c->tslot[k]]);
+  for (int g = 0; c->gate_et && g < c->ngate; g++)
+    c->gate_et[g] = (uint32_t)((c->trk0 + g / c->nps) * AX_DRAM_CMD_STD_N + c->ps[g % c->nps]);
+  if (!c->gmem || !c->qgate || !c->allow || !c->gate_et || !c->qg0) { ax_dram_ctrl_free(c); return NULL; }
   if (!c->lb || !c->plan || !c->np || !c->cand || !c->far || !c->wheel) { ax_dram_ctrl_free(c); return NULL; }
   for (int i = 0; c->q && i < c->nq; i++) {
     c->q[i].e = malloc((size_t)cfg->cmd_queue_size * sizeof(qent));
@@ -469,7 +504,7 @@ void ax_dram_ctrl_free(ax_dram_ctrl *c) {
     for (int i = 0; i < c->nranks * c->nwin; i++) free(c->win[i].ring);
   if (c->q)
     for (int i = 0; i < c->nq; i++) free(c->q[i].e);
-  free(c->q); free(c->lb); free(c->plan); free(c->np); free(c->cand); free(c->far); free(c->wheel); free(c->win); free(c->bank); free(c->et); free(c->bl); free(c->bl_at);
+  free(c->q); free(c->lb); free(c->plan); free(c->np); free(c->cand); free(c->far); free(c->wheel); free(c->win); free(c->bank); free(c->et); free(c->bl); free(c->bl_at); free(c->gmem); free(c->qg0); free(c->gate_et); free(c->qgate); free(c->allow);
   free(c->open_banks); free(c->active_since); free(c->st.rank_active_cycles);
   free(c->rq.e); free(c->wq.e); free(c->rq.qi); free(c->wq.qi); free(c->rq.ord); free(c->wq.ord); free(c->rq.fs); free(c->wq.fs); free(c->qfull); free(c->pool); free(c->tw[0]); free(c->tw[1]);
   free(c->rd.key); free(c->rd.val); free(c->wr.key); free(c->wr.val);
@@ -601,11 +636,58 @@ static inline uint64_t wheel_next(const ax_dram_ctrl *c) {
   return t;
 }
 
-/* The first candidate in [from, to), -1 if none. */
+/* allow for cycle clk: the members of the gates open now (computed once
+ * per cycle unless a command or a plan changed them since). */
+static inline void gates_open(ax_dram_ctrl *c) {
+  if (c->allow_ok && c->allow_clk == c->clk) return;
+  const uint64_t *et = c->et, clk = c->clk;
+  if (c->ncw == 1) { /* up to 64 queues: one word */
+    uint64_t a = 0;
+    for (int g = 0; g < c->ngate; g++)
+      if (et[c->gate_et[g]] <= clk) a |= c->gmem[g];
+    c->allow[0] = a;
+  } else {
+    int ncw = c->ncw;
+    for (int w = 0; w < ncw; w++) c->allow[w] = 0;
+    for (int g = 0; g < c->ngate; g++)
+      if (et[c->gate_et[g]] <= clk)
+        for (int w = 0; w < ncw; w++) c->allow[w] |= c->gmem[(size_t)g * (size_t)ncw + (size_t)w];
+  }
+  c->allow_clk = clk;
+  c->allow_ok = 1;
+}
+
+/* allow for a look now: through the gates when candidates compete; a
+ * lone candidate is looked at as it is (a look costs less than the gates). */
+static inline void gates_for_look(ax_dram_ctrl *c) {
+  if (c->ncw == 1 && !(c->cand[0] & (c->cand[0] - 1))) {
+    c->allow[0] = ~0ull;
+    c->allow_ok = 0;
+    return;
+  }
+  gates_open(c);
+}
+
+/* The earliest cycle > clk at which a closed gate with a candidate member
+ * opens, NEVER if none. */
+static uint64_t gates_shut(const ax_dram_ctrl *c) {
+  uint64_t t = NEVER;
+  int ncw = c->ncw;
+  for (int g = 0; g < c->ngate; g++) {
+    uint64_t at = c->et[c->gate_et[g]];
+    if (at <= c->clk || at >= t) continue;
+    for (int w = 0; w < ncw; w++)
+      if (c->gmem[(size_t)g * (size_t)ncw + (size_t)w] & c->cand[w]) { t = at; break; }
+  }
+  return t;
+}
+
+/* The first candidate in [from, to) through an open gate, -1 if none
+ * (allow is current). */
 static inline int cand_next(const ax_dram_ctrl *c, int from, int to) {
   while (from < to) {
     int w = from >> 6;
-    uint64_t x = c->cand[w] & (~0ull << (from & 63));
+    uint64_t x = c->cand[w] & c->allow[w] & (~0ull << (from & 63));
     if (x) {
       int b = (w << 6) + __builtin_ctzll(x);
       return b < to ? b : -1;
@@ -677,6 +759,7 @@ windows:
      * grows and changes only here: fold it into the rank's time */
     if (x->n == x->len) bump(&rank_t(c, ra)[x->next], x->ring[x->head] + (uint64_t)x->cycles);
   }
+  c->allow_ok = 0; /* rank times moved */
 }
 
 /* ---- issuing ---------------------------------------------------------------------- */
@@ -762,6 +845,16 @@ static void issue_bank(ax_dram_ctrl *c, int cmd, int ra, int bg, int ba, int row
   queue_touch(c, queue_of(c, ra, bg, ba)); /* the bank changed: look again */
 }
 
+/* Queue qi's plan goes through gates g (bit j: its rank's gate j). */
+static inline void gates_member(ax_dram_ctrl *c, int qi, unsigned g) {
+  unsigned d = g ^ c->qgate[qi];
+  if (!d) return;
+  c->qgate[qi] = (uint8_t)g;
+  c->allow_ok = 0;
+  uint64_t bit = 1ull << (qi & 63), *m = c->gmem + (size_t)c->qg0[qi] * (size_t)c->ncw + (size_t)(qi >> 6);
+  for (; d; d &= d - 1) m[(size_t)__builtin_ctz(d) * (size_t)c->ncw] ^= bit;
+}
+
 /* A plan entry: command `need` for queue entry e at place idx. */
 static inline pitem plan_item(const ax_dram_ctrl *c, int need, int idx, const qent *e) {
   int k = c->tslot[need];
@@ -782,18 +875,19 @@ static void plan_build(ax_dram_ctrl *c, int qi) {
   cmdq *q = &c->q[qi];
   pitem *pl = &c->plan[(size_t)qi * (size_t)c->cq];
   int np = 0;
+  unsigned g = 0; /* the gates its items go through */
   if (!c->per_rank && q->n) {
     /* one bank per queue: the same choices as the loop below, in one pass
      * (an entry after the first is never the bank's PRE: the first is older) */
     const qent *e0 = &q->e[0];
     const bank_st *b = &c->bank[e0->bi];
     if (b->open_row < 0) {
-      pl[np++] = plan_item(c, AX_DRAM_ACT, 0, e0);
+      g |= c->cmdg[AX_DRAM_ACT], pl[np++] = plan_item(c, AX_DRAM_ACT, 0, e0);
     } else {
       int hit = 0;
       for (int i = 0; i < q->n && !hit; i++) hit = q->e[i].row == b->open_row;
       if (e0->row != b->open_row && !(hit && b->hits < 4))
-        pl[np++] = plan_item(c, AX_DRAM_PRE, 0, e0);
+        g |= c->cmdg[AX_DRAM_PRE], pl[np++] = plan_item(c, AX_DRAM_PRE, 0, e0);
       unsigned seen = 0; /* bit per command already planned */
       for (int i = 0; i < q->n && hit; i++) {
         const qent *e = &q->e[i];
@@ -805,10 +899,11 @@ static void plan_build(ax_dram_ctrl *c, int qi) {
           if (dep) continue;
         }
         seen |= 1u << e->cmd;
-        pl[np++] = plan_item(c, e->cmd, (uint16_t)i, e);
+        g |= c->cmdg[e->cmd], pl[np++] = plan_item(c, e->cmd, (uint16_t)i, e);
       }
     }
     c->np[qi] = np;
+    gates_member(c, qi, g);
     return;
   }
   for (int i = 0; i < q->n; i++) {
@@ -834,9 +929,10 @@ static void plan_build(ax_dram_ctrl *c, int qi) {
           dep = 1;
       if (dep) continue;
     }
-    pl[np++] = plan_item(c, (uint8_t)need, (uint16_t)i, e);
+    g |= c->cmdg[need], pl[np++] = plan_item(c, (uint8_t)need, (uint16_t)i, e);
   }
   c->np[qi] = np;
+  gates_member(c, qi, g);
 }
 
 /* The earliest cycle a command of queue qi's plan may issue (NEVER: none). */
@@ -890,6 +986,7 @@ static void set_refresh_range(ax_dram_ctrl *c) {
  * command), and the round-robin pointer moves either way, as in DRAMsim3. */
 static int issue_from_queues(ax_dram_ctrl *c, int first_col) {
   wheel_advance(c);
+  gates_for_look(c);
   int start = c->qidx;
   /* round-robin order: start + 1 ... nq - 1, then 0 ... start */
   for (int pass = 0; pass < 2; pass++) {
@@ -1178,7 +1275,14 @@ static inline uint64_t ctrl_next(ax_dram_ctrl *c) {
     if (r < t) t = r;
   }
   wheel_advance(c);
-  if (cand_next(c, 0, c->ref_lo) >= 0 || cand_next(c, c->ref_hi > c->ref_lo ? c->ref_hi : 0, c->nq) >= 0) return c->clk;
+  uint64_t any = 0;
+  for (int w = 0; w < c->ncw; w++) any |= c->cand[w];
+  if (any) { /* a candidate goes now, or when its rank opens a gate */
+    gates_for_look(c);
+    if (cand_next(c, 0, c->ref_lo) >= 0 || cand_next(c, c->ref_hi > c->ref_lo ? c->ref_hi : 0, c->nq) >= 0) return c->clk;
+    uint64_t g = gates_shut(c);
+    if (g < t) t = g;
+  }
   uint64_t w = wheel_next(c); /* a lower bound: a look then may find nothing yet */
   if (w < t) t = w;
   return t < c->clk ? c->clk : t;
