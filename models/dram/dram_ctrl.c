@@ -237,15 +237,17 @@ static int amap_get(const amap *m, uint64_t k) {
   return -1;
 }
 
-static void amap_del(amap *m, uint64_t k) { /* backward-shift deletion */
+/* Remove key k; its value, or -1 if absent (backward-shift deletion). */
+static int amap_take(amap *m, uint64_t k) {
   size_t i = hash64(k) & m->mask;
   while (m->val[i] >= 0 && m->key[i] != k) i = (i + 1) & m->mask;
-  if (m->val[i] < 0) return;
+  int v = m->val[i];
+  if (v < 0) return -1;
   m->val[i] = -1;
   size_t j = i;
   for (;;) {
     j = (j + 1) & m->mask;
-    if (m->val[j] < 0) return;
+    if (m->val[j] < 0) return v;
     size_t h = hash64(m->key[j]) & m->mask;
     if ((j > i && (h <= i || h > j)) || (j < i && (h <= i && h > j))) {
       m->key[i] = m->key[j];
@@ -806,8 +808,7 @@ static void issue_bank(ax_dram_ctrl *c, int cmd, int ra, int bg, int ba, int row
   case AX_DRAM_RD: case AX_DRAM_RDA: {
     c->st.num_read_cmds++;
     if (b->hits) c->st.num_read_row_hits++;
-    int i = amap_get(&c->rd, addr);
-    amap_del(&c->rd, addr);
+    int i = amap_take(&c->rd, addr);
     uint64_t done = c->clk + (uint64_t)c->cfg->read_delay;
     while (i >= 0) { /* every read of this address is answered by this burst */
       ptrans *p = &c->pool[i];
@@ -824,8 +825,7 @@ static void issue_bank(ax_dram_ctrl *c, int cmd, int ra, int bg, int ba, int row
   case AX_DRAM_WR: case AX_DRAM_WRA: {
     c->st.num_write_cmds++;
     if (b->hits) c->st.num_write_row_hits++;
-    int i = amap_get(&c->wr, addr);
-    amap_del(&c->wr, addr);
+    int i = amap_take(&c->wr, addr);
     if (i >= 0) {
       c->st.write_latency_sum += c->clk - c->pool[i].added + (uint64_t)c->cfg->write_delay;
       pool_put(c, i);
@@ -999,11 +999,13 @@ static int issue_from_queues(ax_dram_ctrl *c, int first_col) {
       int is_col = kind == AX_DRAM_RD || kind == AX_DRAM_WR || kind == AX_DRAM_RDA || kind == AX_DRAM_WRA;
       if (first_col >= 0 && is_col == first_col) return 0; /* DRAMsim3: found but not issued */
       cmdq *q = &c->q[qi];
-      qent e = q->e[i];
+      const qent *pe = &q->e[i];
+      int ra = pe->ra, bg = pe->bg, ba = pe->ba, row = pe->row, col = pe->col;
+      uint64_t addr = pe->addr;
       if (kind == AX_DRAM_PRE) c->st.num_ondemand_pres++;
       if (is_col) { /* the command leaves its queue */
         c->progress = c->clk;
-        memmove(&q->e[i], &q->e[i + 1], (size_t)(q->n - i - 1) * sizeof *q->e);
+        for (int k = i + 1; k < q->n; k++) q->e[k - 1] = q->e[k];
         if (q->n-- == c->cq) { /* room again: its waiting transactions can move */
           c->qfull[qi] = 0;
           c->rq.skip = c->wq.skip = 0;
@@ -1013,7 +1015,7 @@ static int issue_from_queues(ax_dram_ctrl *c, int first_col) {
         c->ncmd--;
         c->sched_idle = 0;
       }
-      issue_bank(c, kind, e.ra, e.bg, e.ba, e.row, e.col, e.addr);
+      issue_bank(c, kind, ra, bg, ba, row, col, addr);
       if (q->n == 0) lb_set(c, qi, NEVER);
       return 1 + is_col;
     }
