@@ -40,6 +40,15 @@
 
 #define NEVER AX_DRAM_NEVER
 
+/* The hot loops (a request's offer with every cycle it runs, the issue of
+ * a command) compiled as one body with all they call inlined: the calls
+ * and their register saves were ~10 % of the instructions. */
+#if defined(__GNUC__)
+#define FLATTEN __attribute__((flatten))
+#else
+#define FLATTEN
+#endif
+
 typedef struct bank_st {
   int open_row;              /* -1: closed */
   int hits;                  /* column commands since the activate */
@@ -984,7 +993,7 @@ static void set_refresh_range(ax_dram_ctrl *c) {
  * the second command of a dual-issue cycle: the first ready one is issued
  * only if it is of the other kind (first_col: the first was a column
  * command), and the round-robin pointer moves either way, as in DRAMsim3. */
-static int issue_from_queues(ax_dram_ctrl *c, int first_col) {
+FLATTEN static int issue_from_queues(ax_dram_ctrl *c, int first_col) {
   wheel_advance(c);
   gates_for_look(c);
   int start = c->qidx;
@@ -1313,7 +1322,7 @@ int ax_dram_ctrl_run_to(ax_dram_ctrl *c, uint64_t until) {
 
 /* Run c up to *cycle, then add a request at the first cycle >= *cycle with
  * room (into *cycle); AX_EIO on a livelock or a stall. */
-int ax_dram_ctrl_offer(ax_dram_ctrl *c, uint64_t addr, int is_write, uint64_t tag, uint64_t *cycle) {
+FLATTEN int ax_dram_ctrl_offer(ax_dram_ctrl *c, uint64_t addr, int is_write, uint64_t tag, uint64_t *cycle) {
   uint64_t t = *cycle, n;
   for (;;) {
     while ((n = ctrl_next(c)) < t)
