@@ -278,7 +278,7 @@ int ax_dram_cfg_finish(ax_dram_cfg *c, char *err, size_t errlen) {
 /* Decode a byte address with cfg's mapping. */
 ax_dram_addr ax_dram_map(const ax_dram_cfg *c, uint64_t addr) {
   uint64_t a = addr >> c->shift_bits;
-  int v[AX_DRAM_F_N];
-  for (int f = 0; f < AX_DRAM_F_N; f++) v[f] = (int)((a >> c->pos[f]) & ((1ull << c->width[f]) - 1));
-  return (ax_dram_addr){v[0], v[1], v[2], v[3], v[4], v[5]};
+#define F(f) (int)((a >> c->pos[f]) & ((1ull << c->width[f]) - 1))
+  return (ax_dram_addr){F(AX_DRAM_F_CH), F(AX_DRAM_F_RA), F(AX_DRAM_F_BG), F(AX_DRAM_F_BA), F(AX_DRAM_F_RO), F(AX_DRAM_F_CO)};
+#undef F
 }
