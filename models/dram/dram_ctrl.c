@@ -654,8 +654,8 @@ static inline void gates_open(ax_dram_ctrl *c) {
   const uint64_t *et = c->et, clk = c->clk;
   if (c->ncw == 1) { /* up to 64 queues: one word */
     uint64_t a = 0;
-    for (int g = 0; g < c->ngate; g++)
-      if (et[c->gate_et[g]] <= clk) a |= c->gmem[g];
+    for (int g = 0; g < c->ngate; g++) /* branch-free: whether a gate is open is a coin toss */
+      a |= c->gmem[g] & -(uint64_t)(et[c->gate_et[g]] <= clk);
     c->allow[0] = a;
   } else {
     int ncw = c->ncw;
@@ -720,7 +720,7 @@ static inline uint64_t ready_at_p(ax_dram_ctrl *c, const pitem *e) {
   return max64(c->et[e->ob], max64(c->et[e->og], c->et[e->orr]));
 }
 
-static inline void bump(uint64_t *slot, uint64_t v) { if (v > *slot) *slot = v; }
+static inline void bump(uint64_t *slot, uint64_t v) { uint64_t o = *slot; *slot = v > o ? v : o; } /* branch-free */
 
 /* Bump the earliest-issue times tt[] by the rules l[0..n) of a command at clk. */
 static inline void bump_all(uint64_t *tt, const ulat *l, int n, uint64_t clk) {
