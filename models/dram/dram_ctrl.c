@@ -988,6 +988,39 @@ static void set_refresh_range(ax_dram_ctrl *c) {
   }
 }
 
+/* Queue qi's entry i is ready with command `kind`: issue it (see
+ * issue_from_queues for first_col). */
+static inline int issue_found(ax_dram_ctrl *c, int qi, int i, int kind, int first_col) {
+  c->qidx = qi; /* DRAMsim3 advances the pointer past every queue it looked at */
+  int is_col = kind == AX_DRAM_RD || kind == AX_DRAM_WR || kind == AX_DRAM_RDA || kind == AX_DRAM_WRA;
+  if (first_col >= 0 && is_col == first_col) return 0; /* DRAMsim3: found but not issued */
+  cmdq *q = &c->q[qi];
+  const qent *pe = &q->e[i];
+  int ra = pe->ra, bg = pe->bg, ba = pe->ba, row = pe->row, col = pe->col;
+  uint64_t addr = pe->addr;
+  if (kind == AX_DRAM_PRE) c->st.num_ondemand_pres++;
+  if (is_col) { /* the command leaves its queue */
+    c->progress = c->clk;
+    for (int k = i + 1; k < q->n; k++) q->e[k - 1] = q->e[k];
+    if (q->n-- == c->cq) { /* room again: its waiting transactions can move */
+      c->qfull[qi] = 0;
+      c->rq.skip = c->wq.skip = 0;
+      c->mov[0] += c->tw[0][qi];
+      c->mov[1] += c->tw[1][qi];
+    }
+    c->ncmd--;
+    c->sched_idle = 0;
+  }
+  issue_bank(c, kind, ra, bg, ba, row, col, addr);
+  if (q->n == 0) lb_set(c, qi, NEVER);
+  return 1 + is_col;
+}
+
+/* Bits [lo, hi) of a word (hi <= 64). */
+static inline uint64_t bit_range(int lo, int hi) {
+  return (hi >= 64 ? ~0ull : (1ull << hi) - 1) & ~((1ull << lo) - 1);
+}
+
 /* Round-robin over the queues: issue the first ready command; returns 0
  * (none), 1 (row command) or 2 (column command). first_col >= 0 asks for
  * the second command of a dual-issue cycle: the first ready one is issued
@@ -997,36 +1030,23 @@ FLATTEN static int issue_from_queues(ax_dram_ctrl *c, int first_col) {
   wheel_advance(c);
   gates_for_look(c);
   int start = c->qidx;
+  if (c->ncw == 1) { /* one word: round-robin order start + 1 ... is a rotation */
+    unsigned sh = (unsigned)(start + 1) & 63;
+    uint64_t m = c->cand[0] & c->allow[0] & ~(c->ref_hi > c->ref_lo ? bit_range(c->ref_lo, c->ref_hi) : 0);
+    for (uint64_t r = rotr64(m, sh); r; r &= r - 1) {
+      int qi = (int)(((unsigned)__builtin_ctzll(r) + sh) & 63);
+      int kind, i = first_ready(c, qi, &kind);
+      if (i >= 0) return issue_found(c, qi, i, kind, first_col);
+    }
+    return 0;
+  }
   /* round-robin order: start + 1 ... nq - 1, then 0 ... start */
   for (int pass = 0; pass < 2; pass++) {
     int hi = pass ? start + 1 : c->nq;
     for (int qi = cand_next(c, pass ? 0 : start + 1, hi); qi >= 0; qi = cand_next(c, qi + 1, hi)) {
       if (qi >= c->ref_lo && qi < c->ref_hi) continue;
       int kind, i = first_ready(c, qi, &kind);
-      if (i < 0) continue;
-      c->qidx = qi; /* DRAMsim3 advances the pointer past every queue it looked at */
-      int is_col = kind == AX_DRAM_RD || kind == AX_DRAM_WR || kind == AX_DRAM_RDA || kind == AX_DRAM_WRA;
-      if (first_col >= 0 && is_col == first_col) return 0; /* DRAMsim3: found but not issued */
-      cmdq *q = &c->q[qi];
-      const qent *pe = &q->e[i];
-      int ra = pe->ra, bg = pe->bg, ba = pe->ba, row = pe->row, col = pe->col;
-      uint64_t addr = pe->addr;
-      if (kind == AX_DRAM_PRE) c->st.num_ondemand_pres++;
-      if (is_col) { /* the command leaves its queue */
-        c->progress = c->clk;
-        for (int k = i + 1; k < q->n; k++) q->e[k - 1] = q->e[k];
-        if (q->n-- == c->cq) { /* room again: its waiting transactions can move */
-          c->qfull[qi] = 0;
-          c->rq.skip = c->wq.skip = 0;
-          c->mov[0] += c->tw[0][qi];
-          c->mov[1] += c->tw[1][qi];
-        }
-        c->ncmd--;
-        c->sched_idle = 0;
-      }
-      issue_bank(c, kind, ra, bg, ba, row, col, addr);
-      if (q->n == 0) lb_set(c, qi, NEVER);
-      return 1 + is_col;
+      if (i >= 0) return issue_found(c, qi, i, kind, first_col);
     }
   }
   return 0;
