@@ -237,6 +237,100 @@ static void test_read_behind_full_write_buffer(void **st) {
   every_preset(mix_next, mix_reset, &g, 2000, NULL);
 }
 
+/* More than 64 command queues (the controller's bitmasks span words):
+ * DDR5-4800 with 4 ranks has 128 per-bank queues. The same logical
+ * stream on 2 ranks (32 queues, one word) and on ranks 1-2 of 4 (queues
+ * 32-95, across the word boundary), refresh off, must issue the same
+ * commands at the same cycles: nothing else differs for a rank that
+ * never sees a request, and the round-robin order of the busy queues is
+ * the same. Independent source: the one-word controller. */
+typedef struct wide { uint64_t i, n, s, cyc; const ax_dram_cfg *cfg; int rank0; } wide;
+static int wide_next(void *ctx, uint64_t *addr, int *wr, uint64_t *cycle, char *err, size_t errlen) {
+  wide *g = ctx;
+  (void)err, (void)errlen;
+  if (g->i >= g->n) return 0;
+  g->s ^= g->s >> 12, g->s ^= g->s << 25, g->s ^= g->s >> 27;
+  uint64_t r = g->s * 0x2545F4914F6CDD1Dull;
+  const ax_dram_cfg *c = g->cfg;
+  uint64_t f[AX_DRAM_F_N] = {0};
+  f[AX_DRAM_F_RA] = (uint64_t)g->rank0 + (r & 1);
+  f[AX_DRAM_F_BG] = (r >> 1) % (uint64_t)c->bankgroups;
+  f[AX_DRAM_F_BA] = (r >> 8) % (uint64_t)c->banks_per_group;
+  f[AX_DRAM_F_RO] = (r >> 16) % 4; /* few rows: hits and misses */
+  f[AX_DRAM_F_CO] = (r >> 24) % 16;
+  uint64_t a = 0;
+  for (int k = 0; k < AX_DRAM_F_N; k++) a |= f[k] << c->pos[k];
+  *addr = a << c->shift_bits;
+  *wr = (r >> 61) < 2;
+  if (((r >> 40) & 15) == 0) g->cyc += (r >> 44) & 63; /* a gap */
+  *cycle = g->cyc++;
+  g->i++;
+  return 1;
+}
+
+/* Run the stream on DDR5-4800 with `ranks` ranks, logical rank 0 at
+ * rank0; the command log goes to path. */
+static void wide_run(int ranks, int rank0, const char *policy, const char *path, ax_dram_result *r) {
+  ax_dram_cfg c;
+  char err[256];
+  assert_int_equal(ax_dram_preset(&c, "DDR5-4800", err, sizeof err), AX_OK);
+  char rk[8];
+  snprintf(rk, sizeof rk, "%d", ranks);
+  assert_int_equal(ax_dram_cfg_set(&c, "ranks", rk, err, sizeof err), AX_OK);
+  assert_int_equal(ax_dram_cfg_set(&c, "channels", "1", err, sizeof err), AX_OK);
+  assert_int_equal(ax_dram_cfg_set(&c, "refresh_policy", "NONE", err, sizeof err), AX_OK);
+  assert_int_equal(ax_dram_cfg_set(&c, "row_buf_policy", policy, err, sizeof err), AX_OK);
+  if (ax_dram_cfg_finish(&c, err, sizeof err) != AX_OK) fail_msg("%s", err);
+  assert_int_equal(c.ranks * c.banks, ranks * 32);
+  ax_dram_sys s;
+  assert_int_equal(ax_dram_sys_init(&s, &c), AX_OK);
+  FILE *log = fopen(path, "w");
+  ax_dram_ctrl_set_log(s.ch[0], log);
+  wide g = {0, 4000, 0x243F6A8885A308D3ull, 0, &c, rank0};
+  assert_int_equal(ax_dram_run(&s, wide_next, &g, r, err, sizeof err), AX_OK);
+  fclose(log);
+  char msg[256];
+  if (ax_dram_check_log(&c, path, msg, sizeof msg)) fail_msg("%d ranks: %s", ranks, msg);
+  ax_dram_sys_free(&s);
+}
+
+static void test_more_than_64_queues(void **st) {
+  (void)st;
+  static const char *pol[] = {"OPEN_PAGE", "CLOSE_PAGE"};
+  for (int p = 0; p < 2; p++) {
+    ax_dram_result a, b;
+    wide_run(2, 0, pol[p], "dram_wide2.log", &a);
+    wide_run(4, 1, pol[p], "dram_wide4.log", &b);
+    assert_int_equal(a.st.num_reads_done + a.st.num_writes_done, 4000);
+    assert_int_equal(a.num_cycles, b.num_cycles);
+    assert_int_equal(a.st.num_act_cmds, b.st.num_act_cmds);
+    assert_int_equal(a.st.read_latency_sum, b.st.read_latency_sum);
+    FILE *fa = fopen("dram_wide2.log", "r"), *fb = fopen("dram_wide4.log", "r");
+    char la[256], lb[256];
+    long n = 0, across = 0;
+    while (fgets(la, sizeof la, fa)) {
+      assert_non_null(fgets(lb, sizeof lb, fb));
+      unsigned long long ca, cb;
+      char ka[32], kb[32], ra_[16], rb_[16], ca_[16], cb_[16];
+      int cha, chb, rka, rkb, ga, gb, ba, bb;
+      assert_int_equal(sscanf(la, "%llu %31s %d %d %d %d %15s %15s", &ca, ka, &cha, &rka, &ga, &ba, ra_, ca_), 8);
+      assert_int_equal(sscanf(lb, "%llu %31s %d %d %d %d %15s %15s", &cb, kb, &chb, &rkb, &gb, &bb, rb_, cb_), 8);
+      if (ca != cb || strcmp(ka, kb) || rka + 1 != rkb || ga != gb || ba != bb || strcmp(ra_, rb_) || strcmp(ca_, cb_))
+        fail_msg("%s line %ld differs:\n  2 ranks: %s  4 ranks: %s", pol[p], n + 1, la, lb);
+      across += rkb == 2;
+      n++;
+    }
+    assert_null(fgets(lb, sizeof lb, fb));
+    fclose(fa);
+    fclose(fb);
+    printf("  %s: %ld commands the same on 32 and 128 queues (%ld in queues 64-95), %llu cycles\n", pol[p], n,
+           across, (unsigned long long)a.num_cycles);
+    assert_true(n > 4000 && across > n / 4); /* every request has a column command; about half the ranks are 2 */
+  }
+  unlink("dram_wide2.log");
+  unlink("dram_wide4.log");
+}
+
 static void expect_ini_error(const char *text, const char *want) {
   FILE *f = fopen("dram_bad.ini", "w");
   fputs(text, f);
@@ -355,6 +449,7 @@ int main(void) {
     cmocka_unit_test(test_writes),
     cmocka_unit_test(test_presets_pass_checker),
     cmocka_unit_test(test_read_behind_full_write_buffer),
+    cmocka_unit_test(test_more_than_64_queues),
     cmocka_unit_test(test_bad_input),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
