@@ -682,11 +682,20 @@ static inline void gates_for_look(ax_dram_ctrl *c) {
 /* The earliest cycle > clk at which a closed gate with a candidate member
  * opens, NEVER if none. */
 static uint64_t gates_shut(const ax_dram_ctrl *c) {
-  uint64_t t = NEVER;
+  uint64_t t = NEVER, clk = c->clk;
   int ncw = c->ncw;
+  if (ncw == 1) { /* branch-free, as gates_open */
+    uint64_t cand = c->cand[0];
+    for (int g = 0; g < c->ngate; g++) {
+      uint64_t at = c->et[c->gate_et[g]];
+      uint64_t v = (at > clk) & ((c->gmem[g] & cand) != 0) ? at : NEVER;
+      t = v < t ? v : t;
+    }
+    return t;
+  }
   for (int g = 0; g < c->ngate; g++) {
     uint64_t at = c->et[c->gate_et[g]];
-    if (at <= c->clk || at >= t) continue;
+    if (at <= clk || at >= t) continue;
     for (int w = 0; w < ncw; w++)
       if (c->gmem[(size_t)g * (size_t)ncw + (size_t)w] & c->cand[w]) { t = at; break; }
   }
@@ -998,7 +1007,7 @@ static inline int issue_found(ax_dram_ctrl *c, int qi, int i, int kind, int firs
   const qent *pe = &q->e[i];
   int ra = pe->ra, bg = pe->bg, ba = pe->ba, row = pe->row, col = pe->col;
   uint64_t addr = pe->addr;
-  if (kind == AX_DRAM_PRE) c->st.num_ondemand_pres++;
+  c->st.num_ondemand_pres += kind == AX_DRAM_PRE;
   if (is_col) { /* the command leaves its queue */
     c->progress = c->clk;
     for (int k = i + 1; k < q->n; k++) q->e[k - 1] = q->e[k];
@@ -1281,7 +1290,7 @@ void ax_dram_ctrl_add(ax_dram_ctrl *c, uint64_t addr, int is_write, uint64_t tag
 /* ---- the cycle ----------------------------------------------------------------- */
 
 static inline void ctrl_cycle(ax_dram_ctrl *c, uint64_t cycle) {
-  if (cycle > c->clk) c->clk = cycle;
+  c->clk = max64(cycle, c->clk);
   wheel_advance(c);
   while (c->next_ref <= c->clk) {
     insert_refresh(c);
