@@ -208,6 +208,12 @@ static void test_presets_pass_checker(void **st) {
   every_preset(gen_next, gen_reset, &g, 6000, print_run);
 }
 
+/* The next number of a xorshift64* generator with state *s. */
+static uint64_t xorshift64s(uint64_t *s) {
+  *s ^= *s >> 12, *s ^= *s << 25, *s ^= *s >> 27;
+  return *s * 0x2545F4914F6CDD1Dull;
+}
+
 /* Reads and writes of the same few lines, one request a cycle: writes
  * pile up behind reads of their own address (xorshift64, seeded). */
 typedef struct mixgen { uint64_t i, n, s; } mixgen;
@@ -215,8 +221,7 @@ static int mix_next(void *ctx, uint64_t *addr, int *wr, uint64_t *cycle, char *e
   mixgen *g = ctx;
   (void)err, (void)errlen;
   if (g->i >= g->n) return 0;
-  g->s ^= g->s >> 12, g->s ^= g->s << 25, g->s ^= g->s >> 27;
-  uint64_t r = g->s * 0x2545F4914F6CDD1Dull;
+  uint64_t r = xorshift64s(&g->s);
   *addr = ((r >> 20) % 96) * 4096 + ((r >> 40) % 4) * 64; /* 384 lines over many banks */
   *wr = (r >> 62) != 0; /* 3 in 4 are writes: the write buffer fills */
   *cycle = g->i++;
@@ -249,8 +254,7 @@ static int wide_next(void *ctx, uint64_t *addr, int *wr, uint64_t *cycle, char *
   wide *g = ctx;
   (void)err, (void)errlen;
   if (g->i >= g->n) return 0;
-  g->s ^= g->s >> 12, g->s ^= g->s << 25, g->s ^= g->s >> 27;
-  uint64_t r = g->s * 0x2545F4914F6CDD1Dull;
+  uint64_t r = xorshift64s(&g->s);
   const ax_dram_cfg *c = g->cfg;
   uint64_t f[AX_DRAM_F_N] = {0};
   f[AX_DRAM_F_RA] = (uint64_t)g->rank0 + (r & 1);
