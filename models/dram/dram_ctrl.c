@@ -739,33 +739,23 @@ static inline void bump_all(uint64_t *tt, const ulat *l, int n, uint64_t clk) {
 /* Apply the rules of command p issued at `clk` to (ra, bg, ba); bg/ba < 0
  * for rank-wide commands. */
 static void update_timing(ax_dram_ctrl *c, int p, int ra, int bg, int ba, uint64_t clk) {
-  int n;
-  const ulat *l;
-  if (bg >= 0) { /* a bank command: its flat list */
+  if (bg >= 0) { /* a bank command: its flat list (build_bumps) */
     int k = ((ra * c->nbg + bg) * c->nbpg + ba) * AX_DRAM_CMD_STD_N + p;
     uint64_t *et = c->et;
     for (const bument *e = c->bl + c->bl_at[k], *end = c->bl + c->bl_at[k + 1]; e < end; e++)
       bump(&et[e->i], clk + (uint64_t)e->cycles);
-    goto windows;
+  } else { /* rank-wide: every bank and bank group of rank ra */
+    int n;
+    if ((n = c->nul[p][AX_DRAM_SC_BANK]))
+      for (int i = 0; i < c->nbanks; i++) bump_all(bank_t(c, ra * c->nbanks + i), c->ul[p][AX_DRAM_SC_BANK], n, clk);
+    if ((n = c->nul[p][AX_DRAM_SC_BANKGROUP]))
+      for (int i = 0; i < c->nbg; i++) bump_all(bg_t(c, ra * c->nbg + i), c->ul[p][AX_DRAM_SC_BANKGROUP], n, clk);
+    /* channel-scope rules were merged into the rank and other-rank lists */
+    if ((n = c->nul[p][AX_DRAM_SC_RANK])) bump_all(rank_t(c, ra), c->ul[p][AX_DRAM_SC_RANK], n, clk);
+    if ((n = c->nul[p][AX_DRAM_SC_OTHER_RANKS]))
+      for (int r = 0; r < c->nranks; r++)
+        if (r != ra) bump_all(rank_t(c, r), c->ul[p][AX_DRAM_SC_OTHER_RANKS], n, clk);
   }
-  if ((n = c->nul[p][AX_DRAM_SC_BANK])) {
-    l = c->ul[p][AX_DRAM_SC_BANK];
-    if (bg >= 0) bump_all(bank_t(c, (ra * c->nbg + bg) * c->nbpg + ba), l, n, clk);
-    else
-      for (int i = 0; i < c->nbanks; i++) bump_all(bank_t(c, ra * c->nbanks + i), l, n, clk);
-  }
-  if ((n = c->nul[p][AX_DRAM_SC_BANKGROUP])) {
-    l = c->ul[p][AX_DRAM_SC_BANKGROUP];
-    if (bg >= 0) bump_all(bg_t(c, ra * c->nbg + bg), l, n, clk);
-    else
-      for (int i = 0; i < c->nbg; i++) bump_all(bg_t(c, ra * c->nbg + i), l, n, clk);
-  }
-  /* channel-scope rules were merged into the rank and other-rank lists */
-  if ((n = c->nul[p][AX_DRAM_SC_RANK])) bump_all(rank_t(c, ra), c->ul[p][AX_DRAM_SC_RANK], n, clk);
-  if ((n = c->nul[p][AX_DRAM_SC_OTHER_RANKS]))
-    for (int r = 0; r < c->nranks; r++)
-      if (r != ra) bump_all(rank_t(c, r), c->ul[p][AX_DRAM_SC_OTHER_RANKS], n, clk);
-windows:
   for (unsigned m = c->win_prev[p]; m; m &= m - 1) { /* windowed rules: remember the issue cycle */
     win *x = &c->win[ra * c->nwin + __builtin_ctz(m)];
     if (x->n < x->len) {
