@@ -10,78 +10,10 @@
  * line, as DRAMsim3's trace driver does). Between offers the
  * system jumps to its next interesting cycle.
  */
-#include <errno.h>
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <zlib.h>
 
 #include "dram.h"
-
-struct ax_dram_trace {
-  gzFile f;
-  char path[256];
-  long line;
-};
-
-/* Open a trace file (plain or .gz). */
-ax_dram_trace *ax_dram_trace_open(const char *path, char *err, size_t errlen) {
-  ax_dram_trace *t = calloc(1, sizeof *t);
-  if (!t) { snprintf(err, errlen, "out of memory"); return NULL; }
-  t->f = gzopen(path, "rb");
-  if (!t->f) {
-    snprintf(err, errlen, "%s: cannot open trace: %s", path, strerror(errno));
-    free(t);
-    return NULL;
-  }
-  gzbuffer(t->f, 1 << 17);
-  snprintf(t->path, sizeof t->path, "%s", path);
-  return t;
-}
-
-/* ax_dram_src_fn over a trace file. */
-int ax_dram_trace_next(void *vt, uint64_t *addr, int *is_write, uint64_t *cycle, char *err, size_t errlen) {
-  ax_dram_trace *t = vt;
-  char buf[512];
-  while (gzgets(t->f, buf, sizeof buf)) {
-    t->line++;
-    char *p = buf;
-    while (isspace((unsigned char)*p)) p++;
-    if (!*p || *p == '#') continue;
-    char *end;
-    unsigned long long a = strtoull(p, &end, 16); /* DRAMsim3 reads addresses as hex, 0x optional */
-    if (end == p || !isspace((unsigned char)*end)) goto bad;
-    p = end;
-    while (isspace((unsigned char)*p)) p++;
-    char op[32];
-    int n = 0;
-    while (*p && !isspace((unsigned char)*p) && n < 31) op[n++] = *p++;
-    op[n] = 0;
-    if (strcasecmp(op, "READ") == 0 || strcasecmp(op, "R") == 0 || strcasecmp(op, "P_MEM_RD") == 0) *is_write = 0;
-    else if (strcasecmp(op, "WRITE") == 0 || strcasecmp(op, "W") == 0 || strcasecmp(op, "P_MEM_WR") == 0) *is_write = 1;
-    else goto bad;
-    unsigned long long cy = strtoull(p, &end, 10);
-    if (end == p) goto bad;
-    while (isspace((unsigned char)*end)) end++;
-    if (*end) goto bad;
-    *addr = a;
-    *cycle = cy;
-    return 1;
-  }
-  return 0;
-bad:
-  { size_t l = strlen(buf); while (l && (buf[l - 1] == '\n' || buf[l - 1] == '\r')) buf[--l] = 0; }
-  snprintf(err, errlen, "%s:%ld: expected '0xADDR READ|WRITE CYCLE', got '%.60s'", t->path, t->line, buf);
-  return -1;
-}
-
-/* Close a trace file. */
-void ax_dram_trace_close(ax_dram_trace *t) {
-  if (!t) return;
-  gzclose(t->f);
-  free(t);
-}
 
 typedef struct run_ctx { uint64_t last_done; } run_ctx;
 

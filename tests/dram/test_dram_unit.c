@@ -378,6 +378,50 @@ static void test_bad_input(void **st) {
   printf("  %s\n", err);
   assert_non_null(strstr(err, "dram_bad.trace:2: expected '0xADDR READ|WRITE CYCLE'"));
   ax_dram_trace_close(tr);
+  /* numbers: a sign, 65 bits, no digits, a cycle that is not a number */
+  static const char *bad[] = {"-0x40 READ 0", "0x10000000000000000 READ 0", "0x READ 0", "0x40 READ", "0x40 READ 1x",
+                              "0x40 READ 18446744073709551616", "0x40READ 0"};
+  for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+    f = fopen("dram_bad.trace", "w");
+    fprintf(f, "# a comment\n\n%s\n", bad[k]);
+    fclose(f);
+    tr = ax_dram_trace_open("dram_bad.trace", err, sizeof err);
+    assert_non_null(tr);
+    if (ax_dram_trace_next(tr, &a, &w, &cy, err, sizeof err) != -1) fail_msg("'%s' was taken", bad[k]);
+    assert_non_null(strstr(err, "dram_bad.trace:3: expected"));
+    ax_dram_trace_close(tr);
+  }
+  /* the largest numbers, upper-case hex, no 0x, tabs, CR LF */
+  f = fopen("dram_bad.trace", "w");
+  fputs("0xFFFFFFFFFFFFFFFF write 18446744073709551615\r\nabc\tR\t7\n", f);
+  fclose(f);
+  tr = ax_dram_trace_open("dram_bad.trace", err, sizeof err);
+  assert_int_equal(ax_dram_trace_next(tr, &a, &w, &cy, err, sizeof err), 1);
+  assert_true(a == UINT64_MAX && w == 1 && cy == UINT64_MAX);
+  assert_int_equal(ax_dram_trace_next(tr, &a, &w, &cy, err, sizeof err), 1);
+  assert_true(a == 0xabc && w == 0 && cy == 7);
+  assert_int_equal(ax_dram_trace_next(tr, &a, &w, &cy, err, sizeof err), 0);
+  ax_dram_trace_close(tr);
+  /* a bad line far in (the reader works ahead in batches): every request
+   * before it first, in order, then the error with its line */
+  f = fopen("dram_bad.trace", "w");
+  for (int i = 0; i < 20000; i++) fprintf(f, "0x%x READ %d\n", i * 64, i);
+  fputs("0x40 FETCH 20000\n", f);
+  fclose(f);
+  tr = ax_dram_trace_open("dram_bad.trace", err, sizeof err);
+  int k = 0, rc;
+  while ((rc = ax_dram_trace_next(tr, &a, &w, &cy, err, sizeof err)) == 1) {
+    if (a != (uint64_t)k * 64 || cy != (uint64_t)k) fail_msg("request %d: 0x%llx at %llu", k, (unsigned long long)a, (unsigned long long)cy);
+    k++;
+  }
+  assert_int_equal(rc, -1);
+  assert_int_equal(k, 20000);
+  assert_non_null(strstr(err, "dram_bad.trace:20001: expected"));
+  ax_dram_trace_close(tr);
+  /* closed before the end: the reader stops */
+  tr = ax_dram_trace_open("dram_bad.trace", err, sizeof err);
+  assert_int_equal(ax_dram_trace_next(tr, &a, &w, &cy, err, sizeof err), 1);
+  ax_dram_trace_close(tr);
   unlink("dram_bad.trace");
 }
 
