@@ -736,11 +736,11 @@ static inline void bump_all(uint64_t *tt, const ulat *l, int n, uint64_t clk) {
   for (int k = 0; k < n; k++) bump(&tt[l[k].next], clk + (uint64_t)l[k].cycles);
 }
 
-/* Apply the rules of command p issued at `clk` to (ra, bg, ba); bg/ba < 0
- * for rank-wide commands. */
-static void update_timing(ax_dram_ctrl *c, int p, int ra, int bg, int ba, uint64_t clk) {
+/* Apply the rules of command p issued at `clk` to bank bi (index in
+ * bank[]) of rank ra; bg = bi = -1 for rank-wide commands. */
+static void update_timing(ax_dram_ctrl *c, int p, int ra, int bg, int bi, uint64_t clk) {
   if (bg >= 0) { /* a bank command: its flat list (build_bumps) */
-    int k = ((ra * c->nbg + bg) * c->nbpg + ba) * AX_DRAM_CMD_STD_N + p;
+    int k = bi * AX_DRAM_CMD_STD_N + p;
     uint64_t *et = c->et;
     for (const bument *e = c->bl + c->bl_at[k], *end = c->bl + c->bl_at[k + 1]; e < end; e++)
       bump(&et[e->i], clk + (uint64_t)e->cycles);
@@ -798,7 +798,8 @@ static void set_open(ax_dram_ctrl *c, int ra, int delta) {
 
 /* Issue a bank command (ACT, PRE, RD, WR, RDA, WRA, REFPB). */
 static void issue_bank(ax_dram_ctrl *c, int cmd, int ra, int bg, int ba, int row, int col, uint64_t addr) {
-  bank_st *b = bank_at(c, ra, bg, ba);
+  int bi = (ra * c->nbg + bg) * c->nbpg + ba;
+  bank_st *b = &c->bank[bi];
   log_cmd(c, cmd, ra, bg, ba, row, col);
   switch (cmd) {
   case AX_DRAM_ACT:
@@ -849,8 +850,8 @@ static void issue_bank(ax_dram_ctrl *c, int cmd, int ra, int bg, int ba, int row
     b->hits = 0;
     set_open(c, ra, -1);
   }
-  update_timing(c, cmd, ra, bg, ba, c->clk);
-  queue_touch(c, queue_of(c, ra, bg, ba)); /* the bank changed: look again */
+  update_timing(c, cmd, ra, bg, bi, c->clk);
+  queue_touch(c, c->per_rank ? ra : bi); /* the bank changed: look again */
 }
 
 /* Queue qi's plan goes through gates g (bit j: its rank's gate j). */
