@@ -1320,10 +1320,10 @@ static inline uint64_t ctrl_next(ax_dram_ctrl *c) {
 }
 
 /* Simulate cycle `cycle`. */
-void ax_dram_ctrl_cycle(ax_dram_ctrl *c, uint64_t cycle) { ctrl_cycle(c, cycle); }
+FLATTEN void ax_dram_ctrl_cycle(ax_dram_ctrl *c, uint64_t cycle) { ctrl_cycle(c, cycle); }
 
 /* The first cycle >= now at which ax_dram_ctrl_cycle could do anything. */
-uint64_t ax_dram_ctrl_next(ax_dram_ctrl *c) { return ctrl_next(c); }
+FLATTEN uint64_t ax_dram_ctrl_next(ax_dram_ctrl *c) { return ctrl_next(c); }
 
 /* Cycle t of c, unless requests have waited AX_DRAM_NO_PROGRESS cycles
  * without one entering or a column command issuing (a livelock: 0). */
