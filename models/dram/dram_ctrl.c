@@ -167,7 +167,7 @@ struct ax_dram_ctrl {
   uint64_t wheel_base;         /* slots hold cycles [wheel_base, wheel_base + 64) */
   uint64_t *far;               /* queues whose lb was beyond the wheel */
   uint64_t far_min;            /* <= lb of every queue in far */
- /* rank gates: gate (rank, j) is open while that rank lets planned slot
+  /* rank gates: gate (rank, j) is open while that rank lets planned slot
    * ps[j] go (tRRD_S, tFAW, tCCD_S ... are rank rules); its members are the
    * queues with a plan item of that slot. A candidate is looked at only
    * through an open gate, so a queue held by its rank is not looked at
@@ -737,9 +737,9 @@ static inline void bump_all(uint64_t *tt, const ulat *l, int n, uint64_t clk) {
 }
 
 /* Apply the rules of command p issued at `clk` to bank bi (index in
- * bank[]) of rank ra; bg = bi = -1 for rank-wide commands. */
-static void update_timing(ax_dram_ctrl *c, int p, int ra, int bg, int bi, uint64_t clk) {
-  if (bg >= 0) { /* a bank command: its flat list (build_bumps) */
+ * bank[]) of rank ra; bi = -1 for rank-wide commands. */
+static void update_timing(ax_dram_ctrl *c, int p, int ra, int bi, uint64_t clk) {
+  if (bi >= 0) { /* a bank command: its flat list (build_bumps) */
     int k = bi * AX_DRAM_CMD_STD_N + p;
     uint64_t *et = c->et;
     for (const bument *e = c->bl + c->bl_at[k], *end = c->bl + c->bl_at[k + 1]; e < end; e++)
@@ -850,7 +850,7 @@ static void issue_bank(ax_dram_ctrl *c, int cmd, int ra, int bg, int ba, int row
     b->hits = 0;
     set_open(c, ra, -1);
   }
-  update_timing(c, cmd, ra, bg, bi, c->clk);
+  update_timing(c, cmd, ra, bi, c->clk);
   queue_touch(c, c->per_rank ? ra : bi); /* the bank changed: look again */
 }
 
@@ -1077,7 +1077,7 @@ static int finish_refresh(ax_dram_ctrl *c) {
   if (cmd == AX_DRAM_REFAB) {
     log_cmd(c, cmd, ra, -1, -1, -1, -1);
     c->st.num_ref_cmds++;
-    update_timing(c, cmd, ra, -1, -1, c->clk);
+    update_timing(c, cmd, ra, -1, c->clk);
   } else {
     issue_bank(c, cmd, ra, g0, b0, -1, -1, 0);
   }
@@ -1333,11 +1333,20 @@ static inline int guarded_cycle(ax_dram_ctrl *c, uint64_t t) {
   return 1;
 }
 
+/* Run every cycle < until in which c can act; *next gets the first
+ * interesting cycle >= until. 0 on a livelock. */
+static inline int run_until(ax_dram_ctrl *c, uint64_t until, uint64_t *next) {
+  uint64_t t;
+  while ((t = ctrl_next(c)) < until)
+    if (!guarded_cycle(c, t)) return 0;
+  *next = t;
+  return 1;
+}
+
 /* Simulate every cycle < until in which c can act; AX_EIO on a livelock. */
 int ax_dram_ctrl_run_to(ax_dram_ctrl *c, uint64_t until) {
-  for (uint64_t t; (t = ctrl_next(c)) < until;)
-    if (!guarded_cycle(c, t)) return AX_EIO;
-  return AX_OK;
+  uint64_t n;
+  return run_until(c, until, &n) ? AX_OK : AX_EIO;
 }
 
 /* Run c up to *cycle, then add a request at the first cycle >= *cycle with
@@ -1345,8 +1354,7 @@ int ax_dram_ctrl_run_to(ax_dram_ctrl *c, uint64_t until) {
 FLATTEN int ax_dram_ctrl_offer(ax_dram_ctrl *c, uint64_t addr, int is_write, uint64_t tag, uint64_t *cycle) {
   uint64_t t = *cycle, n;
   for (;;) {
-    while ((n = ctrl_next(c)) < t)
-      if (!guarded_cycle(c, n)) return AX_EIO;
+    if (!run_until(c, t, &n)) return AX_EIO;
     if (ax_dram_ctrl_can_accept(c, is_write)) break;
     if (n == NEVER || !guarded_cycle(c, n)) return AX_EIO; /* room comes only from a cycle of c */
     t = n + 1;
