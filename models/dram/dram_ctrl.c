@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "dram.h"
+#include "dram_ready.h"
 
 #define NEVER AX_DRAM_NEVER
 
@@ -67,6 +68,7 @@ typedef struct pitem {         /* an entry of a queue's plan (see plan_build) */
   uint16_t idx;                /* its place in the queue */
   uint16_t bi;                 /* its bank */
   uint8_t need;                /* the command it needs now */
+  uint8_t j;                   /* its slot among the planned ones (psj) */
 } pitem;
 
 typedef struct cmdq {
@@ -146,7 +148,10 @@ struct ax_dram_ctrl {
    * level, one array et: banks [rank][bg][bank], then bank groups [rank][bg],
    * then ranks, AX_DRAM_CMD_STD_N each (a plan item keeps its 3 indices) */
   uint64_t *et;
-  int tbg0, trk0;              /* first bank group's, first rank's row in et */
+  int tbg0;                    /* first bank group's row in et */
+  size_t rk;                   /* rank times in et: slot k of rank r at et[rk + k * rs + r] (a slot's
+                                * ranks side by side, for dram_ready.h) */
+  int rs;
   /* the merged rules of each (bank, command) as one list of et slots
    * (its bank's, bank group's, rank's and the other ranks' rows):
    * bl[bl_at[bi * N + p] .. bl_at[bi * N + p + 1]) */
@@ -159,29 +164,20 @@ struct ax_dram_ctrl {
   cmdq *q;
   pitem *plan;                 /* [nq][cmd_queue_size]: what each queue may issue, timing aside */
   int *np;                     /* per queue: entries in its plan */
-  uint64_t *lb;                /* per queue: no command of it is ready before lb */
-  uint64_t *cand;              /* bit per queue: lb <= clk (worth a look now) */
+  /* when each queue can issue (dram_ready.h): its plan's bank and bank
+   * group times per planned slot are kept in rdy.L (the slots plans use:
+   * ps[j], slot k is j = psj[k]); the rank's times are applied by a pass
+   * over all queues after a command moved them. rmask: the queues with a
+   * command ready at sch_clk (not held by a refresh), tmin: the first
+   * cycle any is (a lower bound after a plan change). */
+  ax_dram_ready rdy;
+  int nps;
+  uint8_t ps[AX_DRAM_CMD_STD_N], psj[AX_DRAM_CMD_STD_N];
+  uint64_t *rmask;
+  uint64_t tmin, sch_clk;
+  int sch_ok;                  /* rdy.T holds the rank times of now */
   int ncw;                     /* words of a queue bitmask */
-  uint64_t *wheel;             /* [64][ncw]: queues whose lb is that cycle (mod 64) */
-  uint64_t slotmask;           /* bit per wheel slot: not empty */
-  uint64_t wheel_base;         /* slots hold cycles [wheel_base, wheel_base + 64) */
-  uint64_t *far;               /* queues whose lb was beyond the wheel */
-  uint64_t far_min;            /* <= lb of every queue in far */
-  /* rank gates: gate (rank, j) is open while that rank lets planned slot
-   * ps[j] go (tRRD_S, tFAW, tCCD_S ... are rank rules); its members are the
-   * queues with a plan item of that slot. A candidate is looked at only
-   * through an open gate, so a queue held by its rank is not looked at
-   * (and fails) on every command of that rank. */
-  int nps, ngate;
-  uint8_t ps[AX_DRAM_CMD_STD_N], psj[AX_DRAM_CMD_STD_N]; /* the distinct slots plans use; slot -> j */
-  uint64_t *gmem;              /* [ngate][ncw]: member queues */
-  uint32_t *gate_et;           /* per gate: its rank's slot in et */
-  uint8_t *qgate;              /* per queue: bit j: member of gate (its rank, j) */
-  int *qg0;                    /* per queue: its rank's first gate */
-  uint8_t cmdg[AX_DRAM_CMD_STD_N]; /* per command: its gate bit (1 << psj of its slot) */
-  uint64_t *allow;             /* [ncw]: members of open gates, valid for cycle allow_clk if allow_ok */
-  uint64_t allow_clk;
-  int allow_ok;
+  uint8_t bgj[AX_DRAM_CMD_STD_N]; /* per command: bit j if it bumps its bank group's time of slot ps[j] */
   int nq, qidx;
   int ncmd;                    /* commands in all command queues */
   int ref_lo, ref_hi;          /* queues a pending refresh holds back: [lo, hi) */
@@ -303,6 +299,9 @@ static void pool_put(ax_dram_ctrl *c, int i) {
   c->pool_free = i;
 }
 
+/* Index in et of rank ra's time for slot k. */
+static inline size_t rank_i(const ax_dram_ctrl *c, int ra, int k) { return c->rk + (size_t)k * (size_t)c->rs + (size_t)ra; }
+
 /* ---- construction ------------------------------------------------------------ */
 
 /* Merge rule (next, cycles) into the list of command p at scope sc: one
@@ -368,10 +367,13 @@ static int build_bumps(ax_dram_ctrl *c) {
       c->bl_at[bi * N + p] = n;
       for (int sc = AX_DRAM_SC_BANK; sc <= AX_DRAM_SC_OTHER_RANKS; sc++)
         for (int r = 0; r < c->nranks; r++) {
-          int row = sc == AX_DRAM_SC_BANK ? bi : sc == AX_DRAM_SC_BANKGROUP ? c->tbg0 + gi : c->trk0 + r;
+          int row = sc == AX_DRAM_SC_BANK ? bi : c->tbg0 + gi;
           if ((sc == AX_DRAM_SC_OTHER_RANKS) != (r != ra)) continue; /* each scope's rows once */
-          for (int k = 0; k < c->nul[p][sc]; k++)
-            c->bl[n++] = (bument){(uint32_t)(row * N + c->ul[p][sc][k].next), c->ul[p][sc][k].cycles};
+          for (int k = 0; k < c->nul[p][sc]; k++) {
+            int nx = c->ul[p][sc][k].next;
+            size_t i = sc >= AX_DRAM_SC_RANK ? rank_i(c, r, nx) : (size_t)(row * N + nx);
+            c->bl[n++] = (bument){(uint32_t)i, c->ul[p][sc][k].cycles};
+          }
         }
     }
   }
@@ -395,8 +397,9 @@ ax_dram_ctrl *ax_dram_ctrl_new(const ax_dram_cfg *cfg, const ax_dram_timing *t, 
   int nb = c->nranks * c->nbanks;
   c->bank = calloc((size_t)nb, sizeof *c->bank);
   c->tbg0 = nb;
-  c->trk0 = nb + c->nranks * c->nbg;
-  c->et = calloc((size_t)(c->trk0 + c->nranks) * AX_DRAM_CMD_STD_N, sizeof *c->et);
+  c->rs = c->nranks > 8 ? c->nranks : 8;
+  c->rk = (size_t)(nb + c->nranks * c->nbg) * AX_DRAM_CMD_STD_N;
+  c->et = calloc(c->rk + (size_t)c->rs * AX_DRAM_CMD_STD_N, sizeof *c->et);
   c->open_banks = calloc((size_t)c->nranks, sizeof *c->open_banks);
   c->active_since = calloc((size_t)c->nranks, sizeof *c->active_since);
   c->st.rank_active_cycles = calloc((size_t)c->nranks, sizeof(uint64_t));
@@ -438,35 +441,31 @@ ax_dram_ctrl *ax_dram_ctrl_new(const ax_dram_cfg *cfg, const ax_dram_timing *t, 
   if (build_bumps(c)) { ax_dram_ctrl_free(c); return NULL; }
   c->nq = cfg->queue_structure == AX_DRAM_QUEUE_PER_RANK ? c->nranks : nb;
   c->q = calloc((size_t)c->nq, sizeof *c->q);
-  c->lb = malloc((size_t)c->nq * sizeof *c->lb);
   c->plan = malloc((size_t)c->nq * (size_t)cfg->cmd_queue_size * sizeof *c->plan);
   c->np = calloc((size_t)c->nq, sizeof *c->np);
   c->ncw = (c->nq + 63) / 64;
-  c->cand = calloc((size_t)c->ncw, sizeof *c->cand);
-  c->far = calloc((size_t)c->ncw, sizeof *c->far);
-  c->wheel = calloc((size_t)c->ncw * 64, sizeof *c->wheel);
-  c->far_min = NEVER;
+  c->rmask = calloc((size_t)c->ncw, sizeof *c->rmask);
   for (int k = 0; k < AX_DRAM_CMD_STD_N; k++) { /* the slots a plan can hold: ACT, PRE, RD(A), WR(A) */
     static const int planned[] = {AX_DRAM_ACT, AX_DRAM_PRE, AX_DRAM_RD, AX_DRAM_WR, AX_DRAM_RDA, AX_DRAM_WRA};
     int used = 0;
     for (size_t i = 0; i < sizeof planned / sizeof *planned; i++) used |= c->tslot[planned[i]] == k;
     if (used) { c->psj[k] = (uint8_t)c->nps; c->ps[c->nps++] = (uint8_t)k; }
   }
-  c->ngate = c->nranks * c->nps;
-  c->gmem = calloc((size_t)c->ngate * (size_t)c->ncw, sizeof *c->gmem);
-  c->qgate = calloc((size_t)c->nq, 1);
-  c->allow = calloc((size_t)c->ncw, sizeof *c->allow);
-  c->gate_et = malloc((size_t)c->ngate * sizeof *c->gate_et);
-  c->qg0 = malloc((size_t)c->nq * sizeof *c->qg0);
-  for (int qi = 0; c->qg0 && qi < c->nq; qi++) c->qg0[qi] = (c->per_rank ? qi : qi / c->nbanks) * c->nps;
-  for (int k = 0; k < AX_DRAM_CMD_STD_N; k++) c->cmdg[k] = (uint8_t)(1u << c->psj[c->tslot[k]]);
-  for (int g = 0; c->gate_et && g < c->ngate; g++)
-    c->gate_et[g] = (uint32_t)((c->trk0 + g / c->nps) * AX_DRAM_CMD_STD_N + c->ps[g % c->nps]);
-  if (!c->gmem || !c->qgate || !c->allow || !c->gate_et || !c->qg0) { ax_dram_ctrl_free(c); return NULL; }
-  if (!c->lb || !c->plan || !c->np || !c->cand || !c->far || !c->wheel) { ax_dram_ctrl_free(c); return NULL; }
+  for (int p = 0; p < AX_DRAM_CMD_STD_N; p++)
+    for (int k = 0; k < c->nul[p][AX_DRAM_SC_BANKGROUP]; k++) {
+      int nx = c->ul[p][AX_DRAM_SC_BANKGROUP][k].next;
+      for (int j = 0; j < c->nps; j++) c->bgj[p] |= (uint8_t)((c->ps[j] == nx) << j);
+    }
+  int *qrank = malloc((size_t)c->nq * sizeof *qrank);
+  for (int qi = 0; qrank && qi < c->nq; qi++) qrank[qi] = c->per_rank ? qi : qi / c->nbanks;
+  int bad = !qrank || !c->et || ax_dram_ready_init(&c->rdy, c->nq, qrank, c->nps, c->ps, c->nranks, c->et + c->rk, c->rs,
+                                                   !getenv("AXSIM_DRAM_NO_SIMD"));
+  free(qrank);
+  c->tmin = 0;
+  c->sch_clk = NEVER;
+  if (bad || !c->plan || !c->np || !c->rmask) { ax_dram_ctrl_free(c); return NULL; }
   for (int i = 0; c->q && i < c->nq; i++) {
     c->q[i].e = malloc((size_t)cfg->cmd_queue_size * sizeof(qent));
-    c->lb[i] = NEVER;
     if (!c->q[i].e) { ax_dram_ctrl_free(c); return NULL; }
   }
   c->qidx = 0;
@@ -515,7 +514,8 @@ void ax_dram_ctrl_free(ax_dram_ctrl *c) {
     for (int i = 0; i < c->nranks * c->nwin; i++) free(c->win[i].ring);
   if (c->q)
     for (int i = 0; i < c->nq; i++) free(c->q[i].e);
-  free(c->q); free(c->lb); free(c->plan); free(c->np); free(c->cand); free(c->far); free(c->wheel); free(c->win); free(c->bank); free(c->et); free(c->bl); free(c->bl_at); free(c->gmem); free(c->qg0); free(c->gate_et); free(c->qgate); free(c->allow);
+  free(c->q); free(c->plan); free(c->np); free(c->rmask); free(c->win); free(c->bank); free(c->et); free(c->bl); free(c->bl_at);
+  ax_dram_ready_free(&c->rdy);
   free(c->open_banks); free(c->active_since); free(c->st.rank_active_cycles);
   free(c->rq.e); free(c->wq.e); free(c->rq.qi); free(c->wq.qi); free(c->rq.ord); free(c->wq.ord); free(c->rq.fs); free(c->wq.fs); free(c->qfull); free(c->pool); free(c->tw[0]); free(c->tw[1]);
   free(c->rd.key); free(c->rd.val); free(c->wr.key); free(c->wr.val);
@@ -531,7 +531,6 @@ void ax_dram_ctrl_set_log(ax_dram_ctrl *c, FILE *f) { c->log = f; }
 /* The earliest-time rows (AX_DRAM_CMD_STD_N slots) of a bank, bank group, rank. */
 static inline uint64_t *bank_t(ax_dram_ctrl *c, int bi) { return c->et + (size_t)bi * AX_DRAM_CMD_STD_N; }
 static inline uint64_t *bg_t(ax_dram_ctrl *c, int gi) { return c->et + (size_t)(c->tbg0 + gi) * AX_DRAM_CMD_STD_N; }
-static inline uint64_t *rank_t(ax_dram_ctrl *c, int ra) { return c->et + (size_t)(c->trk0 + ra) * AX_DRAM_CMD_STD_N; }
 
 static inline bank_st *bank_at(ax_dram_ctrl *c, int ra, int bg, int ba) {
   return &c->bank[(ra * c->nbg + bg) * c->nbpg + ba];
@@ -543,171 +542,72 @@ static inline int queue_of(const ax_dram_ctrl *c, int ra, int bg, int ba) {
 
 static inline uint64_t max64(uint64_t a, uint64_t b) { return a > b ? a : b; }
 
-/* ---- which queues to look at ----------------------------------------------------
- * A queue is a candidate when its lower bound lb <= clk: its bit in cand is
- * set. Bits are set when lb drops to 0 (its bank or its contents changed)
- * and cleared when a look finds nothing ready (lb rises). A queue waiting
- * for a future lb sits in a timing wheel of 64 one-cycle slots (or in `far`
- * beyond it); each cycle merges the slots that came due into cand, so no
- * cycle scans every queue. Entries made stale by a later lb_set are
- * dropped when their slot comes due (lb is checked then). */
+/* ---- which queues can issue -----------------------------------------------------
+ * dram_ready.h's pass gives each queue's exact first ready cycle T from
+ * its local times (its plan's bank and bank group times, per planned
+ * slot) and its rank's. A queue's local times are set again whenever its
+ * plan changes or a command moves a time they read (a command to its bank
+ * group, a rank-wide one to its rank); the pass runs again only after a
+ * command moved the rank times, and between commands only the compare
+ * with the new cycle is redone. */
 
-static inline void cand_set(ax_dram_ctrl *c, int qi) { c->cand[qi >> 6] |= 1ull << (qi & 63); }
-static inline uint64_t rotl64(uint64_t x, unsigned s) { return (x << (s & 63)) | (x >> ((64 - s) & 63)); }
 static inline uint64_t rotr64(uint64_t x, unsigned s) { return (x >> (s & 63)) | (x << ((64 - s) & 63)); }
 
-/* Set queue qi's lower bound (during cycle clk, wheel advanced to it). */
-static inline void lb_set(ax_dram_ctrl *c, int qi, uint64_t v) {
-  c->lb[qi] = v;
+/* Queue qi's local times from its plan; while the rank times are those of
+ * the last pass (sch_ok), its T and its bit of rmask too. */
+static inline void local_set(ax_dram_ctrl *c, int qi) {
+  ax_dram_ready *r = &c->rdy;
+  size_t nqp = (size_t)r->nqp;
+  const uint64_t *et = c->et;
+  uint64_t v[AX_DRAM_CMD_STD_N];
+  int nps = c->nps;
+  for (int j = 0; j < AX_DRAM_CMD_STD_N; j++) v[j] = NEVER;
+  const pitem *pl = &c->plan[(size_t)qi * (size_t)c->cq];
+  for (int k = 0, np = c->np[qi]; k < np; k++) {
+    uint64_t t = max64(et[pl[k].ob], et[pl[k].og]), *x = &v[pl[k].j];
+    *x = t < *x ? t : *x;
+  }
+  uint64_t *L = r->L + qi;
+  for (int j = 0; j < nps; j++) L[(size_t)j * nqp] = v[j];
+  if (!c->sch_ok) return;
+  const uint64_t *R = r->R + r->qrank[qi];
+  uint64_t t = NEVER;
+  for (int j = 0; j < nps; j++) {
+    uint64_t x = max64(v[j], R[(size_t)c->ps[j] * (size_t)c->rs]);
+    t = x < t ? x : t;
+  }
+  r->T[qi] = t;
   uint64_t bit = 1ull << (qi & 63);
-  if (v <= c->clk) {
-    c->cand[qi >> 6] |= bit;
-    return;
-  }
-  c->cand[qi >> 6] &= ~bit;
-  if (v == NEVER) return;
-  if (v >= c->wheel_base && v - c->wheel_base < 64) {
-    unsigned sl = (unsigned)(v & 63);
-    c->wheel[sl * (unsigned)c->ncw + (unsigned)(qi >> 6)] |= bit;
-    c->slotmask |= 1ull << sl;
-  } else {
-    c->far[qi >> 6] |= bit;
-    if (v < c->far_min) c->far_min = v;
-  }
+  if (!(r->valid[qi >> 6] & bit)) return;
+  c->rmask[qi >> 6] = (c->rmask[qi >> 6] & ~bit) | (t <= c->sch_clk ? bit : 0);
+  if (t < c->tmin) c->tmin = t; /* a raised T leaves tmin a lower bound */
 }
 
 static void plan_build(ax_dram_ctrl *c, int qi);
-static inline uint64_t plan_ready(ax_dram_ctrl *c, int qi);
 
-/* Queue qi's contents or one of its banks changed: rebuild its plan and
- * set its lower bound to the cycle its first command is ready (the cycle
- * only grows with later commands, so it stays a lower bound); the queue is
- * a candidate again at once only if something is ready now, so an issue
- * does not force a look at the next cycle. */
-static inline void queue_touch(ax_dram_ctrl *c, int qi) {
-  plan_build(c, qi);
-  lb_set(c, qi, plan_ready(c, qi));
-}
+/* Queue qi's contents or one of its banks changed: rebuild its plan (and
+ * its local times). */
+static inline void queue_touch(ax_dram_ctrl *c, int qi) { plan_build(c, qi); }
 
-/* Queues of `far` that came due go to cand, those now within the wheel's
- * reach to the wheel. */
-static void far_pull(ax_dram_ctrl *c) {
-  uint64_t fm = NEVER;
-  for (int w = 0; w < c->ncw; w++) {
-    uint64_t x = c->far[w];
-    c->far[w] = 0;
-    while (x) {
-      int qi = w * 64 + __builtin_ctzll(x);
-      x &= x - 1;
-      uint64_t v = c->lb[qi];
-      if (v <= c->clk) cand_set(c, qi);
-      else if (v == NEVER) continue;
-      else if (v - c->wheel_base < 64) lb_set(c, qi, v);
-      else {
-        c->far[w] |= 1ull << (qi & 63);
-        if (v < fm) fm = v;
-      }
-    }
-  }
-  c->far_min = fm;
-}
-
-/* Merge the wheel slots of cycles [wheel_base, clk] into cand. */
-static inline void wheel_advance(ax_dram_ctrl *c) {
+/* rmask and tmin for cycle clk: the pass over every queue after the rank
+ * times moved, else the compare with the new cycle once it reaches tmin. */
+static inline void sched_eval(ax_dram_ctrl *c) {
   uint64_t clk = c->clk;
-  if (clk < c->wheel_base) return;
-  uint64_t n = clk - c->wheel_base + 1;
-  uint64_t due = c->slotmask & (n >= 64 ? ~0ull : rotl64((1ull << n) - 1, (unsigned)(c->wheel_base & 63)));
-  c->slotmask &= ~due;
-  while (due) {
-    unsigned sl = (unsigned)__builtin_ctzll(due);
-    due &= due - 1;
-    uint64_t *wv = &c->wheel[sl * (unsigned)c->ncw];
-    for (int w = 0; w < c->ncw; w++) {
-      uint64_t x = wv[w];
-      wv[w] = 0;
-      while (x) {
-        int qi = w * 64 + __builtin_ctzll(x);
-        x &= x - 1;
-        if (c->lb[qi] <= clk) cand_set(c, qi);
-      }
-    }
+  ax_dram_ready *r = &c->rdy;
+  if (!c->sch_ok) {
+    c->tmin = r->ops->all(r, clk, c->rmask);
+    c->sch_ok = 1;
+  } else if (c->sch_clk != clk && clk >= c->tmin) { /* below tmin no queue is ready: rmask stays empty */
+    c->tmin = r->ops->at(r, clk, c->rmask);
   }
-  c->wheel_base = clk + 1;
-  if (c->far_min <= clk + 64) far_pull(c);
+  c->sch_clk = clk;
 }
 
-/* A lower bound of the first cycle > clk at which a queue becomes a candidate. */
-static inline uint64_t wheel_next(const ax_dram_ctrl *c) {
-  uint64_t t = c->far_min;
-  if (c->slotmask) {
-    uint64_t d = (uint64_t)__builtin_ctzll(rotr64(c->slotmask, (unsigned)(c->wheel_base & 63)));
-    if (c->wheel_base + d < t) t = c->wheel_base + d;
-  }
-  return t;
-}
-
-/* allow for cycle clk: the members of the gates open now (computed once
- * per cycle unless a command or a plan changed them since). */
-static inline void gates_open(ax_dram_ctrl *c) {
-  if (c->allow_ok && c->allow_clk == c->clk) return;
-  const uint64_t *et = c->et, clk = c->clk;
-  if (c->ncw == 1) { /* up to 64 queues: one word */
-    uint64_t a = 0;
-    for (int g = 0; g < c->ngate; g++) /* branch-free: whether a gate is open is a coin toss */
-      a |= c->gmem[g] & -(uint64_t)(et[c->gate_et[g]] <= clk);
-    c->allow[0] = a;
-  } else {
-    int ncw = c->ncw;
-    for (int w = 0; w < ncw; w++) c->allow[w] = 0;
-    for (int g = 0; g < c->ngate; g++)
-      if (et[c->gate_et[g]] <= clk)
-        for (int w = 0; w < ncw; w++) c->allow[w] |= c->gmem[(size_t)g * (size_t)ncw + (size_t)w];
-  }
-  c->allow_clk = clk;
-  c->allow_ok = 1;
-}
-
-/* allow for a look now: through the gates when candidates compete; a
- * lone candidate is looked at as it is (a look costs less than the gates). */
-static inline void gates_for_look(ax_dram_ctrl *c) {
-  if (c->ncw == 1 && !(c->cand[0] & (c->cand[0] - 1))) {
-    c->allow[0] = ~0ull;
-    c->allow_ok = 0;
-    return;
-  }
-  gates_open(c);
-}
-
-/* The earliest cycle > clk at which a closed gate with a candidate member
- * opens, NEVER if none. */
-static uint64_t gates_shut(const ax_dram_ctrl *c) {
-  uint64_t t = NEVER, clk = c->clk;
-  int ncw = c->ncw;
-  if (ncw == 1) { /* branch-free, as gates_open */
-    uint64_t cand = c->cand[0];
-    for (int g = 0; g < c->ngate; g++) {
-      uint64_t at = c->et[c->gate_et[g]];
-      uint64_t v = (at > clk) & ((c->gmem[g] & cand) != 0) ? at : NEVER;
-      t = v < t ? v : t;
-    }
-    return t;
-  }
-  for (int g = 0; g < c->ngate; g++) {
-    uint64_t at = c->et[c->gate_et[g]];
-    if (at <= clk || at >= t) continue;
-    for (int w = 0; w < ncw; w++)
-      if (c->gmem[(size_t)g * (size_t)ncw + (size_t)w] & c->cand[w]) { t = at; break; }
-  }
-  return t;
-}
-
-/* The first candidate in [from, to) through an open gate, -1 if none
- * (allow is current). */
-static inline int cand_next(const ax_dram_ctrl *c, int from, int to) {
+/* The first queue of mask m in [from, to), -1 if none. */
+static inline int mask_next(const uint64_t *m, int from, int to) {
   while (from < to) {
     int w = from >> 6;
-    uint64_t x = c->cand[w] & c->allow[w] & (~0ull << (from & 63));
+    uint64_t x = m[w] & (~0ull << (from & 63));
     if (x) {
       int b = (w << 6) + __builtin_ctzll(x);
       return b < to ? b : -1;
@@ -721,7 +621,7 @@ static inline int cand_next(const ax_dram_ctrl *c, int from, int to) {
 static inline uint64_t ready_at(ax_dram_ctrl *c, int cmd, int ra, int bg, int ba) {
   int k = c->tslot[cmd];
   int gi = ra * c->nbg + bg;
-  return max64(bank_t(c, gi * c->nbpg + ba)[k], max64(bg_t(c, gi)[k], rank_t(c, ra)[k]));
+  return max64(bank_t(c, gi * c->nbpg + ba)[k], max64(bg_t(c, gi)[k], c->et[rank_i(c, ra, k)]));
 }
 
 /* ready_at for a planned command's bank (indices precomputed). */
@@ -751,10 +651,11 @@ static void update_timing(ax_dram_ctrl *c, int p, int ra, int bi, uint64_t clk) 
     if ((n = c->nul[p][AX_DRAM_SC_BANKGROUP]))
       for (int i = 0; i < c->nbg; i++) bump_all(bg_t(c, ra * c->nbg + i), c->ul[p][AX_DRAM_SC_BANKGROUP], n, clk);
     /* channel-scope rules were merged into the rank and other-rank lists */
-    if ((n = c->nul[p][AX_DRAM_SC_RANK])) bump_all(rank_t(c, ra), c->ul[p][AX_DRAM_SC_RANK], n, clk);
-    if ((n = c->nul[p][AX_DRAM_SC_OTHER_RANKS]))
-      for (int r = 0; r < c->nranks; r++)
-        if (r != ra) bump_all(rank_t(c, r), c->ul[p][AX_DRAM_SC_OTHER_RANKS], n, clk);
+    for (int r = 0; r < c->nranks; r++) {
+      int sc = r == ra ? AX_DRAM_SC_RANK : AX_DRAM_SC_OTHER_RANKS;
+      for (int k = 0; k < c->nul[p][sc]; k++)
+        bump(&c->et[rank_i(c, r, c->ul[p][sc][k].next)], clk + (uint64_t)c->ul[p][sc][k].cycles);
+    }
   }
   for (unsigned m = c->win_prev[p]; m; m &= m - 1) { /* windowed rules: remember the issue cycle */
     win *x = &c->win[ra * c->nwin + __builtin_ctz(m)];
@@ -767,9 +668,28 @@ static void update_timing(ax_dram_ctrl *c, int p, int ra, int bi, uint64_t clk) 
     }
     /* the window's bound (the len-th latest issue + its latency) only
      * grows and changes only here: fold it into the rank's time */
-    if (x->n == x->len) bump(&rank_t(c, ra)[x->next], x->ring[x->head] + (uint64_t)x->cycles);
+    if (x->n == x->len) bump(&c->et[rank_i(c, ra, x->next)], x->ring[x->head] + (uint64_t)x->cycles);
   }
-  c->allow_ok = 0; /* rank times moved */
+  /* the rank times moved; so did the local times of the queues reading a
+   * bumped time of this bank's group (its own queue, and a rank's queue,
+   * the caller rebuilds) */
+  c->sch_ok = 0;
+  if (bi < 0) {
+    for (int qi = c->per_rank ? ra : ra * c->nbanks, e = c->per_rank ? ra + 1 : qi + c->nbanks; qi < e; qi++)
+      local_set(c, qi);
+  } else if (!c->per_rank) {
+    /* a bank queue's local time of slot j is max(its bank's, its group's
+     * time) when it plans slot j (NEVER otherwise): a group time that
+     * grew is maxed in */
+    const uint64_t *g = bg_t(c, bi / c->nbpg);
+    size_t nqp = (size_t)c->rdy.nqp;
+    int q0 = bi - bi % c->nbpg, n = c->nbpg;
+    for (unsigned m = c->bgj[p]; m; m &= m - 1) {
+      int j = __builtin_ctz(m);
+      uint64_t v = g[c->ps[j]], *L = c->rdy.L + (size_t)j * nqp + (size_t)q0;
+      for (int b = 0; b < n; b++) L[b] = max64(L[b], v);
+    }
+  }
 }
 
 /* ---- issuing ---------------------------------------------------------------------- */
@@ -854,23 +774,13 @@ static void issue_bank(ax_dram_ctrl *c, int cmd, int ra, int bg, int ba, int row
   queue_touch(c, c->per_rank ? ra : bi); /* the bank changed: look again */
 }
 
-/* Queue qi's plan goes through gates g (bit j: its rank's gate j). */
-static inline void gates_member(ax_dram_ctrl *c, int qi, unsigned g) {
-  unsigned d = g ^ c->qgate[qi];
-  if (!d) return;
-  c->qgate[qi] = (uint8_t)g;
-  c->allow_ok = 0;
-  uint64_t bit = 1ull << (qi & 63), *m = c->gmem + (size_t)c->qg0[qi] * (size_t)c->ncw + (size_t)(qi >> 6);
-  for (; d; d &= d - 1) m[(size_t)__builtin_ctz(d) * (size_t)c->ncw] ^= bit;
-}
-
 /* A plan entry: command `need` for queue entry e at place idx. */
 static inline pitem plan_item(const ax_dram_ctrl *c, int need, int idx, const qent *e) {
   int k = c->tslot[need];
   return (pitem){.ob = (uint32_t)(e->bi * AX_DRAM_CMD_STD_N + k),
                  .og = (uint32_t)((c->tbg0 + e->gi) * AX_DRAM_CMD_STD_N + k),
-                 .orr = (uint32_t)((c->trk0 + e->ra) * AX_DRAM_CMD_STD_N + k),
-                 .idx = (uint16_t)idx, .bi = e->bi, .need = (uint8_t)need};
+                 .orr = (uint32_t)rank_i(c, e->ra, k),
+                 .idx = (uint16_t)idx, .bi = e->bi, .need = (uint8_t)need, .j = c->psj[k]};
 }
 
 /* Queue qi's plan: the entries that may issue once their command's timing
@@ -884,19 +794,18 @@ static void plan_build(ax_dram_ctrl *c, int qi) {
   cmdq *q = &c->q[qi];
   pitem *pl = &c->plan[(size_t)qi * (size_t)c->cq];
   int np = 0;
-  unsigned g = 0; /* the gates its items go through */
   if (!c->per_rank && q->n) {
     /* one bank per queue: the same choices as the loop below, in one pass
      * (an entry after the first is never the bank's PRE: the first is older) */
     const qent *e0 = &q->e[0];
     const bank_st *b = &c->bank[e0->bi];
     if (b->open_row < 0) {
-      g |= c->cmdg[AX_DRAM_ACT], pl[np++] = plan_item(c, AX_DRAM_ACT, 0, e0);
+      pl[np++] = plan_item(c, AX_DRAM_ACT, 0, e0);
     } else {
       int hit = 0;
       for (int i = 0; i < q->n && !hit; i++) hit = q->e[i].row == b->open_row;
       if (e0->row != b->open_row && !(hit && b->hits < 4))
-        g |= c->cmdg[AX_DRAM_PRE], pl[np++] = plan_item(c, AX_DRAM_PRE, 0, e0);
+        pl[np++] = plan_item(c, AX_DRAM_PRE, 0, e0);
       unsigned seen = 0; /* bit per command already planned */
       for (int i = 0; i < q->n && hit; i++) {
         const qent *e = &q->e[i];
@@ -908,11 +817,11 @@ static void plan_build(ax_dram_ctrl *c, int qi) {
           if (dep) continue;
         }
         seen |= 1u << e->cmd;
-        g |= c->cmdg[e->cmd], pl[np++] = plan_item(c, e->cmd, (uint16_t)i, e);
+        pl[np++] = plan_item(c, e->cmd, (uint16_t)i, e);
       }
     }
     c->np[qi] = np;
-    gates_member(c, qi, g);
+    local_set(c, qi);
     return;
   }
   for (int i = 0; i < q->n; i++) {
@@ -938,54 +847,52 @@ static void plan_build(ax_dram_ctrl *c, int qi) {
           dep = 1;
       if (dep) continue;
     }
-    g |= c->cmdg[need], pl[np++] = plan_item(c, (uint8_t)need, (uint16_t)i, e);
+    pl[np++] = plan_item(c, (uint8_t)need, (uint16_t)i, e);
   }
   c->np[qi] = np;
-  gates_member(c, qi, g);
-}
-
-/* The earliest cycle a command of queue qi's plan may issue (NEVER: none). */
-static inline uint64_t plan_ready(ax_dram_ctrl *c, int qi) {
-  const pitem *pl = &c->plan[(size_t)qi * (size_t)c->cq];
-  uint64_t lb = NEVER;
-  for (int k = 0, np = c->np[qi]; k < np; k++) {
-    uint64_t t = ready_at_p(c, &pl[k]);
-    if (t < lb) lb = t;
-  }
-  return lb;
+  local_set(c, qi);
 }
 
 /* The first command of queue q that may issue now (FR-FCFS with DRAMsim3's
- * arbitration), or -1; *kind gets the command to issue for that entry. On
- * -1 the queue's lower bound is refreshed. */
+ * arbitration), or -1; *kind gets the command to issue for that entry. */
 static int first_ready(ax_dram_ctrl *c, int qi, int *kind) {
   const pitem *pl = &c->plan[(size_t)qi * (size_t)c->cq];
-  uint64_t lb = NEVER;
-  for (int k = 0, np = c->np[qi]; k < np; k++) {
-    uint64_t t = ready_at_p(c, &pl[k]);
-    if (t <= c->clk) {
+  for (int k = 0, np = c->np[qi]; k < np; k++)
+    if (ready_at_p(c, &pl[k]) <= c->clk) {
       *kind = pl[k].need;
       return pl[k].idx;
     }
-    if (t < lb) lb = t;
-  }
-  lb_set(c, qi, lb);
   return -1;
+}
+
+/* Bits [lo, hi) of a word (hi <= 64). */
+static inline uint64_t bit_range(int lo, int hi) {
+  return (hi >= 64 ? ~0ull : (1ull << hi) - 1) & ~((1ull << lo) - 1);
 }
 
 /* Which queues a pending refresh holds back (DRAMsim3 skips them until the
  * refresh issues): sets [ref_lo, ref_hi), empty when none. */
 static void set_refresh_range(ax_dram_ctrl *c) {
   c->ref_lo = c->ref_hi = 0;
-  if (!c->in_ref || !c->nref) return;
-  int ra = c->refq[0].ra;
-  if (c->refq[0].cmd == AX_DRAM_REFAB && c->cfg->queue_structure != AX_DRAM_QUEUE_PER_RANK) {
-    c->ref_lo = ra * c->nbanks;
-    c->ref_hi = c->ref_lo + c->nbanks;
-  } else {
-    c->ref_lo = c->refq[0].cmd == AX_DRAM_REFAB ? ra : queue_of(c, ra, c->refq[0].bg, c->refq[0].ba);
-    c->ref_hi = c->ref_lo + 1;
+  if (c->in_ref && c->nref) {
+    int ra = c->refq[0].ra;
+    if (c->refq[0].cmd == AX_DRAM_REFAB && c->cfg->queue_structure != AX_DRAM_QUEUE_PER_RANK) {
+      c->ref_lo = ra * c->nbanks;
+      c->ref_hi = c->ref_lo + c->nbanks;
+    } else {
+      c->ref_lo = c->refq[0].cmd == AX_DRAM_REFAB ? ra : queue_of(c, ra, c->refq[0].bg, c->refq[0].ba);
+      c->ref_hi = c->ref_lo + 1;
+    }
   }
+  for (int w = 0; w < c->ncw; w++) { /* the queues that may be looked at: the others */
+    int lo = w * 64, hi = lo + 64 < c->nq ? lo + 64 : c->nq;
+    uint64_t v = bit_range(0, hi - lo);
+    if (c->ref_lo < hi && c->ref_hi > lo)
+      v &= ~bit_range((c->ref_lo > lo ? c->ref_lo : lo) - lo, (c->ref_hi < hi ? c->ref_hi : hi) - lo);
+    c->rdy.valid[w] = v;
+  }
+  c->sch_clk = NEVER; /* rmask and tmin again, from T */
+  c->tmin = 0;
 }
 
 /* Queue qi's entry i is ready with command `kind`: issue it (see
@@ -1012,13 +919,7 @@ static inline int issue_found(ax_dram_ctrl *c, int qi, int i, int kind, int firs
     c->sched_idle = 0;
   }
   issue_bank(c, kind, ra, bg, ba, row, col, addr);
-  if (q->n == 0) lb_set(c, qi, NEVER);
   return 1 + is_col;
-}
-
-/* Bits [lo, hi) of a word (hi <= 64). */
-static inline uint64_t bit_range(int lo, int hi) {
-  return (hi >= 64 ? ~0ull : (1ull << hi) - 1) & ~((1ull << lo) - 1);
 }
 
 /* Round-robin over the queues: issue the first ready command; returns 0
@@ -1027,13 +928,11 @@ static inline uint64_t bit_range(int lo, int hi) {
  * only if it is of the other kind (first_col: the first was a column
  * command), and the round-robin pointer moves either way, as in DRAMsim3. */
 FLATTEN static int issue_from_queues(ax_dram_ctrl *c, int first_col) {
-  wheel_advance(c);
-  gates_for_look(c);
+  sched_eval(c);
   int start = c->qidx;
   if (c->ncw == 1) { /* one word: round-robin order start + 1 ... is a rotation */
     unsigned sh = (unsigned)(start + 1) & 63;
-    uint64_t m = c->cand[0] & c->allow[0] & ~(c->ref_hi > c->ref_lo ? bit_range(c->ref_lo, c->ref_hi) : 0);
-    for (uint64_t r = rotr64(m, sh); r; r &= r - 1) {
+    for (uint64_t r = rotr64(c->rmask[0], sh); r; r &= r - 1) {
       int qi = (int)(((unsigned)__builtin_ctzll(r) + sh) & 63);
       int kind, i = first_ready(c, qi, &kind);
       if (i >= 0) return issue_found(c, qi, i, kind, first_col);
@@ -1043,8 +942,7 @@ FLATTEN static int issue_from_queues(ax_dram_ctrl *c, int first_col) {
   /* round-robin order: start + 1 ... nq - 1, then 0 ... start */
   for (int pass = 0; pass < 2; pass++) {
     int hi = pass ? start + 1 : c->nq;
-    for (int qi = cand_next(c, pass ? 0 : start + 1, hi); qi >= 0; qi = cand_next(c, qi + 1, hi)) {
-      if (qi >= c->ref_lo && qi < c->ref_hi) continue;
+    for (int qi = mask_next(c->rmask, pass ? 0 : start + 1, hi); qi >= 0; qi = mask_next(c->rmask, qi + 1, hi)) {
       int kind, i = first_ready(c, qi, &kind);
       if (i >= 0) return issue_found(c, qi, i, kind, first_col);
     }
@@ -1282,7 +1180,6 @@ void ax_dram_ctrl_add(ax_dram_ctrl *c, uint64_t addr, int is_write, uint64_t tag
 
 static inline void ctrl_cycle(ax_dram_ctrl *c, uint64_t cycle) {
   c->clk = max64(cycle, c->clk);
-  wheel_advance(c);
   while (c->next_ref <= c->clk) {
     insert_refresh(c);
     c->next_ref += c->ref_interval;
@@ -1305,17 +1202,11 @@ static inline uint64_t ctrl_next(ax_dram_ctrl *c) {
     uint64_t r = refresh_ready(c);
     if (r < t) t = r;
   }
-  wheel_advance(c);
+  sched_eval(c);
   uint64_t any = 0;
-  for (int w = 0; w < c->ncw; w++) any |= c->cand[w];
-  if (any) { /* a candidate goes now, or when its rank opens a gate */
-    gates_for_look(c);
-    if (cand_next(c, 0, c->ref_lo) >= 0 || cand_next(c, c->ref_hi > c->ref_lo ? c->ref_hi : 0, c->nq) >= 0) return c->clk;
-    uint64_t g = gates_shut(c);
-    if (g < t) t = g;
-  }
-  uint64_t w = wheel_next(c); /* a lower bound: a look then may find nothing yet */
-  if (w < t) t = w;
+  for (int w = 0; w < c->ncw; w++) any |= c->rmask[w];
+  if (any) return c->clk; /* a queue has a command ready now */
+  if (c->tmin < t) t = c->tmin;
   return t < c->clk ? c->clk : t;
 }
 

@@ -13,6 +13,7 @@
 
 #include "dram.h"
 #include "dram_checker.h"
+#include "dram_ready.h"
 
 /* A tiny DDR4-like device with round numbers: tCK 1 ns, BL8 (burst 4),
  * CL 10, CWL 8, tRCD 12, tRP 11, tRAS 30; 2 bank groups of 2 banks. */
@@ -488,9 +489,64 @@ static void test_pim_standard(void **st) {
   ax_dram_timing_free(&t);
 }
 
+/* dram_ready's pass against a hand calculation: 70 queues (two mask
+ * words, a part block), 3 ranks, 2 planned slots (ps 0 and 2); rank
+ * times R[k][r] = 100 * (k + 1) + 10 * r. Queue q is of rank q % 3 and
+ * has L[0][q] = 5 q, L[1][q] = NEVER for even q, 50 for odd q. So
+ *   T[q] = min(max(5q, 100 + 10 r), max(L1, 300 + 10 r)):
+ *   q = 0 (r 0): max(0, 100) = 100        q = 1 (r 1): min(110, 310) = 110
+ *   q = 30 (r 0): max(150, 100) = 150     q = 61 (r 1): min(305, 310) = 305
+ *   q = 69 (r 0): min(345, 300) = 300, but held (not valid).
+ * At clk 120 the ready queues are 0, 1, 2 (queue 2, rank 2: max(10, 120))
+ * and those of rank 0 up to q = 24 (max(5q, 100) <= 120); all are checked
+ * against the formula; tmin = 100. Both the plain and the vector pass. */
+static void test_ready_pass(void **st) {
+  (void)st;
+  enum { NQ = 70, NR = 3, RS = 8 };
+  uint64_t R[4 * RS] = {0};
+  int qrank[NQ];
+  for (int r = 0; r < NR; r++)
+    for (int k = 0; k < 4; k++) R[k * RS + r] = 100 * (uint64_t)(k + 1) + 10 * (uint64_t)r;
+  for (int q = 0; q < NQ; q++) qrank[q] = q % 3;
+  const uint8_t ps[2] = {0, 2};
+  for (int simd = 0; simd < 2; simd++) {
+    ax_dram_ready r;
+    assert_int_equal(ax_dram_ready_init(&r, NQ, qrank, 2, ps, NR, R, RS, simd), 0);
+    for (int q = 0; q < NQ; q++) {
+      r.L[q] = 5 * (uint64_t)q;
+      r.L[r.nqp + q] = q % 2 ? 50 : AX_DRAM_NEVER;
+    }
+    r.valid[1] &= ~(1ull << (69 - 64));
+    uint64_t m[2];
+    assert_int_equal(r.ops->all(&r, 120, m), 100);
+    assert_int_equal(r.T[0], 100);
+    assert_int_equal(r.T[1], 110);
+    assert_int_equal(r.T[30], 150);
+    assert_int_equal(r.T[61], 305);
+    assert_int_equal(r.T[69], 300);
+    uint64_t want[2] = {0, 0};
+    for (int q = 0; q < NQ - 1; q++) { /* the formula above, by plain arithmetic */
+      uint64_t a = 5 * (uint64_t)q, ra = 100 + 10 * (uint64_t)(q % 3), t = a > ra ? a : ra;
+      if (q % 2) { uint64_t b = 300 + 10 * (uint64_t)(q % 3); t = t < b ? t : b; }
+      assert_int_equal(r.T[q], t);
+      if (t <= 120) want[q / 64] |= 1ull << (q % 64);
+    }
+    assert_int_equal(m[0], want[0]);
+    assert_int_equal(m[1], want[1]);
+    assert_int_equal(m[0] & 0x7, 0x7); /* queues 0, 1, 2 by hand */
+    assert_int_equal(r.ops->at(&r, 99, m), 100); /* nothing ready before 100 */
+    assert_int_equal(m[0] | m[1], 0);
+    r.valid[0] &= ~1ull; /* queue 0 held: at 100 the rank-0 queues 3 .. 18 (5q <= 100) */
+    assert_int_equal(r.ops->at(&r, 100, m), 100);
+    assert_int_equal(m[0], 1ull << 3 | 1ull << 6 | 1ull << 9 | 1ull << 12 | 1ull << 15 | 1ull << 18);
+    ax_dram_ready_free(&r);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_pim_standard),
+    cmocka_unit_test(test_ready_pass),
     cmocka_unit_test(test_single_reads),
     cmocka_unit_test(test_close_page),
     cmocka_unit_test(test_bank_spacing),
