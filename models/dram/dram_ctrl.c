@@ -74,6 +74,8 @@ typedef struct pitem {         /* an entry of a queue's plan (see plan_build) */
 typedef struct cmdq {
   qent *e;
   int n;
+  uint8_t nk[AX_DRAM_CMD_STD_N]; /* entries per command (RD, WR, RDA, WRA) */
+  unsigned kinds;              /* bit per command with an entry */
 } cmdq;
 
 typedef struct trans {         /* a transaction waiting to become a command */
@@ -561,14 +563,15 @@ static inline void local_set(ax_dram_ctrl *c, int qi) {
   const uint64_t *et = c->et;
   uint64_t v[AX_DRAM_CMD_STD_N];
   int nps = c->nps;
-  for (int j = 0; j < AX_DRAM_CMD_STD_N; j++) v[j] = NEVER;
+  for (int j = 0; j < AX_DRAM_CMD_STD_N; j++) v[j] = NEVER; /* a constant count: no memset call */
   const pitem *pl = &c->plan[(size_t)qi * (size_t)c->cq];
   for (int k = 0, np = c->np[qi]; k < np; k++) {
     uint64_t t = max64(et[pl[k].ob], et[pl[k].og]), *x = &v[pl[k].j];
     *x = t < *x ? t : *x;
   }
-  uint64_t *L = r->L + qi;
+  uint64_t *L = r->L + qi, bit = 1ull << (qi & 63);
   for (int j = 0; j < nps; j++) L[(size_t)j * nqp] = v[j];
+  r->live[qi >> 6] = (r->live[qi >> 6] & ~bit) | (c->np[qi] ? bit : 0);
   if (!c->sch_ok) return;
   const uint64_t *R = r->R + r->qrank[qi];
   uint64_t t = NEVER;
@@ -577,7 +580,6 @@ static inline void local_set(ax_dram_ctrl *c, int qi) {
     t = x < t ? x : t;
   }
   r->T[qi] = t;
-  uint64_t bit = 1ull << (qi & 63);
   if (!(r->valid[qi >> 6] & bit)) return;
   c->rmask[qi >> 6] = (c->rmask[qi >> 6] & ~bit) | (t <= c->sch_clk ? bit : 0);
   if (t < c->tmin) c->tmin = t; /* a raised T leaves tmin a lower bound */
@@ -807,7 +809,7 @@ static void plan_build(ax_dram_ctrl *c, int qi) {
       if (e0->row != b->open_row && !(hit && b->hits < 4))
         pl[np++] = plan_item(c, AX_DRAM_PRE, 0, e0);
       unsigned seen = 0; /* bit per command already planned */
-      for (int i = 0; i < q->n && hit; i++) {
+      for (int i = 0; i < q->n && hit && seen != q->kinds; i++) { /* every kind planned: no more */
         const qent *e = &q->e[i];
         if (e->row != b->open_row || (seen >> e->cmd & 1u)) continue;
         if (e->cmd == AX_DRAM_WR || e->cmd == AX_DRAM_WRA) {
@@ -891,8 +893,7 @@ static void set_refresh_range(ax_dram_ctrl *c) {
       v &= ~bit_range((c->ref_lo > lo ? c->ref_lo : lo) - lo, (c->ref_hi < hi ? c->ref_hi : hi) - lo);
     c->rdy.valid[w] = v;
   }
-  c->sch_clk = NEVER; /* rmask and tmin again, from T */
-  c->tmin = 0;
+  c->sch_ok = 0; /* a queue held until now has no T yet: the whole pass again */
 }
 
 /* Queue qi's entry i is ready with command `kind`: issue it (see
@@ -908,6 +909,7 @@ static inline int issue_found(ax_dram_ctrl *c, int qi, int i, int kind, int firs
   c->st.num_ondemand_pres += kind == AX_DRAM_PRE;
   if (is_col) { /* the command leaves its queue */
     c->progress = c->clk;
+    if (--q->nk[pe->cmd] == 0) q->kinds &= ~(1u << pe->cmd);
     for (int k = i + 1; k < q->n; k++) q->e[k - 1] = q->e[k];
     if (q->n-- == c->cq) { /* room again: its waiting transactions can move */
       c->qfull[qi] = 0;
@@ -1102,6 +1104,8 @@ static void schedule_transaction(ax_dram_ctrl *c) {
     q->e[q->n++] = (qent){.addr = t->addr, .row = a.ro, .col = a.co, .bg = (uint16_t)a.bg, .ba = (uint16_t)a.ba,
                           .ra = (uint16_t)a.ra, .bi = (uint16_t)((a.ra * c->nbg + a.bg) * c->nbpg + a.ba),
                           .gi = (uint16_t)(a.ra * c->nbg + a.bg), .cmd = (uint8_t)cmd};
+    q->nk[cmd]++;
+    q->kinds |= 1u << cmd;
     queue_touch(c, t->qi);
     c->ncmd++;
     c->tw[tqi][t->qi]--;

@@ -13,17 +13,15 @@
 #define AX_HAVE_AVX512 1
 #endif
 
-/* Bits of block b (8 queues) in its mask word. */
-static inline unsigned block_bits(const uint64_t *w, int b) { return (unsigned)(w[b >> 3] >> ((b & 7) * 8)) & 0xffu; }
-
+/* The plain passes visit only the queues worth a look (valid and live). */
 static uint64_t at_plain(const ax_dram_ready *r, uint64_t clk, uint64_t *rmask) {
   uint64_t tmin = AX_DRAM_NEVER;
   for (int w = 0; w < (r->nq + 63) / 64; w++) {
-    uint64_t m = 0, v = r->valid[w];
-    for (int q = w * 64, e = q + 64 < r->nq ? q + 64 : r->nq; q < e; q++) {
-      uint64_t t = r->T[q], bit = 1ull << (q & 63);
-      if (!(v & bit)) continue;
-      m |= t <= clk ? bit : 0;
+    uint64_t m = 0;
+    for (uint64_t x = r->valid[w] & r->live[w]; x; x &= x - 1) {
+      int q = w * 64 + __builtin_ctzll(x);
+      uint64_t t = r->T[q];
+      m |= t <= clk ? x & -x : 0;
       tmin = t < tmin ? t : tmin;
     }
     rmask[w] = m;
@@ -32,50 +30,88 @@ static uint64_t at_plain(const ax_dram_ready *r, uint64_t clk, uint64_t *rmask) 
 }
 
 static uint64_t all_plain(ax_dram_ready *r, uint64_t clk, uint64_t *rmask) {
-  for (int q = 0; q < r->nq; q++) {
-    uint64_t t = AX_DRAM_NEVER;
-    const uint64_t *R = r->R + r->qrank[q];
-    for (int j = 0; j < r->nps; j++) {
-      uint64_t l = r->L[(size_t)j * (size_t)r->nqp + (size_t)q], x = R[(size_t)r->ps[j] * (size_t)r->rs];
-      l = l > x ? l : x;
-      t = l < t ? l : t;
+  for (int w = 0; w < (r->nq + 63) / 64; w++)
+    for (uint64_t x = r->valid[w] & r->live[w]; x; x &= x - 1) {
+      int q = w * 64 + __builtin_ctzll(x);
+      uint64_t t = AX_DRAM_NEVER;
+      const uint64_t *R = r->R + r->qrank[q];
+      for (int j = 0; j < r->nps; j++) {
+        uint64_t l = r->L[(size_t)j * (size_t)r->nqp + (size_t)q], y = R[(size_t)r->ps[j] * (size_t)r->rs];
+        l = l > y ? l : y;
+        t = l < t ? l : t;
+      }
+      r->T[q] = t;
     }
-    r->T[q] = t;
-  }
   return at_plain(r, clk, rmask);
+}
+
+/* Queues worth a look, up to `enough`: a few are done faster one by one. */
+static inline int few_to_look(const ax_dram_ready *r, int enough) {
+  int n = 0;
+  for (int w = 0; w < (r->nq + 63) / 64 && n <= enough; w++) n += __builtin_popcountll(r->valid[w] & r->live[w]);
+  return n <= enough;
 }
 
 static const ax_dram_ready_ops plain_ops = {all_plain, at_plain};
 
 #ifdef AX_HAVE_AVX512
-__attribute__((target("avx512f"))) static uint64_t at_avx512(const ax_dram_ready *r, uint64_t clk, uint64_t *rmask) {
+#define AVX512 __attribute__((target("avx512f")))
+#define FEW 4 /* up to this many queues to look at, the plain pass is faster */
+
+AVX512 static uint64_t at_avx512(const ax_dram_ready *r, uint64_t clk, uint64_t *rmask) {
+  if (few_to_look(r, FEW)) return at_plain(r, clk, rmask);
   __m512i vclk = _mm512_set1_epi64((long long)clk), vmin = _mm512_set1_epi64(-1);
-  for (int w = 0; w < (r->nq + 63) / 64; w++) rmask[w] = 0;
-  for (int b = 0; b < r->nqp / 8; b++) {
-    __m512i t = _mm512_loadu_si512(r->T + 8 * b);
-    __mmask8 v = (__mmask8)block_bits(r->valid, b);
-    vmin = _mm512_mask_min_epu64(vmin, v, vmin, t);
-    rmask[b >> 3] |= (uint64_t)_mm512_mask_cmple_epu64_mask(v, t, vclk) << ((b & 7) * 8);
+  const uint64_t *restrict T = r->T;
+  int nb = r->nqp / 8;
+  for (int w = 0; w * 8 < nb; w++) {
+    uint64_t m = 0, vw = r->valid[w] & r->live[w];
+    for (int b = w * 8, e = nb < b + 8 ? nb : b + 8; b < e; b++, vw >>= 8) {
+      __mmask8 v = (__mmask8)vw;
+      if (!v) continue;
+      __m512i t = _mm512_loadu_si512(T + 8 * b);
+      vmin = _mm512_mask_min_epu64(vmin, v, vmin, t);
+      m |= (uint64_t)_mm512_mask_cmple_epu64_mask(v, t, vclk) << ((b & 7) * 8);
+    }
+    rmask[w] = m;
   }
   return _mm512_reduce_min_epu64(vmin);
 }
 
-__attribute__((target("avx512f"))) static uint64_t all_avx512(ax_dram_ready *r, uint64_t clk, uint64_t *rmask) {
+/* The pass for nps planned slots (a constant where it is inlined, so the
+ * slot loop unrolls and R stays in registers). */
+__attribute__((always_inline)) AVX512 static inline uint64_t all_avx512_n(ax_dram_ready *r, uint64_t clk,
+                                                                         uint64_t *rmask, int nps) {
   __m512i R[AX_DRAM_CMD_STD_N], vclk = _mm512_set1_epi64((long long)clk), vmin = _mm512_set1_epi64(-1);
-  int nps = r->nps;
   for (int j = 0; j < nps; j++) R[j] = _mm512_loadu_si512(r->R + (size_t)r->ps[j] * (size_t)r->rs);
-  for (int w = 0; w < (r->nq + 63) / 64; w++) rmask[w] = 0;
-  for (int b = 0; b < r->nqp / 8; b++) {
-    __m512i rk = _mm512_loadu_si512(r->qrank + 8 * b), t = _mm512_set1_epi64(-1);
-    const uint64_t *L = r->L + 8 * b;
-    for (int j = 0; j < nps; j++, L += r->nqp)
-      t = _mm512_min_epu64(t, _mm512_max_epu64(_mm512_loadu_si512(L), _mm512_permutexvar_epi64(rk, R[j])));
-    _mm512_storeu_si512(r->T + 8 * b, t);
-    __mmask8 v = (__mmask8)block_bits(r->valid, b);
-    vmin = _mm512_mask_min_epu64(vmin, v, vmin, t);
-    rmask[b >> 3] |= (uint64_t)_mm512_mask_cmple_epu64_mask(v, t, vclk) << ((b & 7) * 8);
+  const uint64_t *restrict L = r->L, *valid = r->valid;
+  const int64_t *restrict qrank = r->qrank;
+  uint64_t *restrict T = r->T;
+  size_t nqp = (size_t)r->nqp;
+  int nb = r->nqp / 8;
+  for (int w = 0; w * 8 < nb; w++) {
+    uint64_t m = 0, vw = valid[w] & r->live[w];
+    for (int b = w * 8, e = nb < b + 8 ? nb : b + 8; b < e; b++, vw >>= 8) {
+      __mmask8 v = (__mmask8)vw;
+      if (!v) continue;
+      __m512i rk = _mm512_loadu_si512(qrank + 8 * b), t = _mm512_set1_epi64(-1);
+      for (int j = 0; j < nps; j++)
+        t = _mm512_min_epu64(t, _mm512_max_epu64(_mm512_loadu_si512(L + j * nqp + 8 * (size_t)b),
+                                                 _mm512_permutexvar_epi64(rk, R[j])));
+      _mm512_storeu_si512(T + 8 * b, t);
+      vmin = _mm512_mask_min_epu64(vmin, v, vmin, t);
+      m |= (uint64_t)_mm512_mask_cmple_epu64_mask(v, t, vclk) << ((b & 7) * 8);
+    }
+    rmask[w] = m;
   }
   return _mm512_reduce_min_epu64(vmin);
+}
+
+AVX512 static uint64_t all_avx512(ax_dram_ready *r, uint64_t clk, uint64_t *rmask) {
+  if (few_to_look(r, FEW)) return all_plain(r, clk, rmask);
+  switch (r->nps) { /* ACT, PRE, RD, WR: 4 when RDA / WRA share RD's / WR's times (every standard here) */
+  case 4: return all_avx512_n(r, clk, rmask, 4);
+  default: return all_avx512_n(r, clk, rmask, r->nps);
+  }
 }
 
 static const ax_dram_ready_ops avx512_ops = {all_avx512, at_avx512};
@@ -95,8 +131,9 @@ int ax_dram_ready_init(ax_dram_ready *r, int nq, const int *qrank, int nps, cons
   r->L = malloc((size_t)nps * (size_t)r->nqp * sizeof *r->L);
   r->T = malloc((size_t)r->nqp * sizeof *r->T);
   r->valid = malloc((size_t)ncw * sizeof *r->valid);
+  r->live = calloc((size_t)ncw, sizeof *r->live);
   r->qrank = calloc((size_t)r->nqp, sizeof *r->qrank);
-  if (!r->L || !r->T || !r->valid || !r->qrank) { ax_dram_ready_free(r); return -1; }
+  if (!r->L || !r->T || !r->valid || !r->live || !r->qrank) { ax_dram_ready_free(r); return -1; }
   for (size_t i = 0; i < (size_t)nps * (size_t)r->nqp; i++) r->L[i] = AX_DRAM_NEVER;
   for (int q = 0; q < r->nqp; q++) r->T[q] = AX_DRAM_NEVER;
   for (int q = 0; q < nq; q++) r->qrank[q] = qrank[q];
@@ -112,7 +149,7 @@ int ax_dram_ready_init(ax_dram_ready *r, int nq, const int *qrank, int nps, cons
 
 /* Free what init allocated. */
 void ax_dram_ready_free(ax_dram_ready *r) {
-  free(r->L); free(r->T); free(r->valid); free(r->qrank);
+  free(r->L); free(r->T); free(r->valid); free(r->live); free(r->qrank);
   memset(r, 0, sizeof *r);
 }
 

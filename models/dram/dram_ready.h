@@ -22,8 +22,8 @@
 typedef struct ax_dram_ready ax_dram_ready;
 
 typedef struct ax_dram_ready_ops {
-  /* T for every queue from L and R; returns min T over `valid` queues and
-   * sets rmask to the valid queues with T <= clk. */
+  /* T for every valid live queue from L and R (the others' go stale);
+   * returns min T over them and sets rmask to those with T <= clk. */
   uint64_t (*all)(ax_dram_ready *r, uint64_t clk, uint64_t *rmask);
   /* Only the compare, T unchanged: the same return and rmask. */
   uint64_t (*at)(const ax_dram_ready *r, uint64_t clk, uint64_t *rmask);
@@ -36,14 +36,17 @@ struct ax_dram_ready {
   uint64_t *L;                 /* [nps][nqp] */
   const uint64_t *R;           /* rank times, the caller's: slot k of rank r at R[k * rs + r] */
   uint64_t *T;                 /* [nqp] */
-  uint64_t *valid;             /* [(nq + 63) / 64]: queues that may be looked at */
+  uint64_t *valid;             /* [(nq + 63) / 64]: queues that may be looked at (`at` trusts their T:
+                                * run `all` after making one valid) */
+  uint64_t *live;              /* [(nq + 63) / 64]: queues with something planned, the caller's to
+                                * keep (the passes skip the others; their T goes stale) */
   int64_t *qrank;              /* [nqp]: rank of each queue (0 for padding) */
   const ax_dram_ready_ops *ops;
 };
 
 /* Allocate for nq queues of ranks qrank[], nps planned slots ps[] and
  * nranks ranks whose times R has (stride rs, >= 8 and >= nranks); every
- * L NEVER, every queue valid. simd = 0 forces the plain loops. -1 on no
+ * L NEVER, every queue valid, none live. simd = 0 forces the plain loops. -1 on no
  * memory. */
 int ax_dram_ready_init(ax_dram_ready *r, int nq, const int *qrank, int nps, const uint8_t *ps, int nranks,
                        const uint64_t *R, int rs, int simd);
