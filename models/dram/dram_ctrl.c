@@ -177,7 +177,10 @@ struct ax_dram_ctrl {
   uint8_t ps[AX_DRAM_CMD_STD_N], psj[AX_DRAM_CMD_STD_N];
   uint64_t *rmask;
   uint64_t tmin, sch_clk;
-  int sch_ok;                  /* rdy.T holds the rank times of now */
+  uint64_t stale;              /* bit r & 63: the T of rank r's queues miss a change of its times */
+  uint64_t rk_all;             /* every rank's bit */
+  uint8_t rk_own[AX_DRAM_CMD_STD_N], rk_oth[AX_DRAM_CMD_STD_N]; /* per command: it moves times its
+                                * rank's queues read (rank rules, windows, bank group), the other ranks' */
   int ncw;                     /* words of a queue bitmask */
   uint8_t bgj[AX_DRAM_CMD_STD_N]; /* per command: bit j if it bumps its bank group's time of slot ps[j] */
   int nq, qidx;
@@ -458,6 +461,12 @@ ax_dram_ctrl *ax_dram_ctrl_new(const ax_dram_cfg *cfg, const ax_dram_timing *t, 
       int nx = c->ul[p][AX_DRAM_SC_BANKGROUP][k].next;
       for (int j = 0; j < c->nps; j++) c->bgj[p] |= (uint8_t)((c->ps[j] == nx) << j);
     }
+  for (int p = 0; p < AX_DRAM_CMD_STD_N; p++) {
+    c->rk_own[p] = c->nul[p][AX_DRAM_SC_RANK] || c->win_prev[p] || c->bgj[p];
+    c->rk_oth[p] = c->nul[p][AX_DRAM_SC_OTHER_RANKS] > 0;
+  }
+  for (int ra = 0; ra < c->nranks; ra++) c->rk_all |= 1ull << (ra & 63);
+  c->stale = c->rk_all;
   int *qrank = malloc((size_t)c->nq * sizeof *qrank);
   for (int qi = 0; qrank && qi < c->nq; qi++) qrank[qi] = c->per_rank ? qi : qi / c->nbanks;
   int bad = !qrank || !c->et || ax_dram_ready_init(&c->rdy, c->nq, qrank, c->nps, c->ps, c->nranks, c->et + c->rk, c->rs,
@@ -555,8 +564,9 @@ static inline uint64_t max64(uint64_t a, uint64_t b) { return a > b ? a : b; }
 
 static inline uint64_t rotr64(uint64_t x, unsigned s) { return (x >> (s & 63)) | (x << ((64 - s) & 63)); }
 
-/* Queue qi's local times from its plan; while the rank times are those of
- * the last pass (sch_ok), its T and its bit of rmask too. */
+/* Queue qi's local times from its plan; while the other times its rank's
+ * queues read are those of the last pass (rank not stale), its T and its
+ * bit of rmask too. */
 static inline void local_set(ax_dram_ctrl *c, int qi) {
   ax_dram_ready *r = &c->rdy;
   size_t nqp = (size_t)r->nqp;
@@ -572,7 +582,7 @@ static inline void local_set(ax_dram_ctrl *c, int qi) {
   uint64_t *L = r->L + qi, bit = 1ull << (qi & 63);
   for (int j = 0; j < nps; j++) L[(size_t)j * nqp] = v[j];
   r->live[qi >> 6] = (r->live[qi >> 6] & ~bit) | (c->np[qi] ? bit : 0);
-  if (!c->sch_ok) return;
+  if (c->stale >> (r->qrank[qi] & 63) & 1) return;
   const uint64_t *R = r->R + r->qrank[qi];
   uint64_t t = NEVER;
   for (int j = 0; j < nps; j++) {
@@ -591,14 +601,15 @@ static void plan_build(ax_dram_ctrl *c, int qi);
  * its local times). */
 static inline void queue_touch(ax_dram_ctrl *c, int qi) { plan_build(c, qi); }
 
-/* rmask and tmin for cycle clk: the pass over every queue after the rank
- * times moved, else the compare with the new cycle once it reaches tmin. */
+/* rmask and tmin for cycle clk: the pass after a command moved times
+ * (T again for the ranks it touched), else the compare with the new cycle
+ * once it reaches tmin. */
 static inline void sched_eval(ax_dram_ctrl *c) {
   uint64_t clk = c->clk;
   ax_dram_ready *r = &c->rdy;
-  if (!c->sch_ok) {
-    c->tmin = r->ops->all(r, clk, c->rmask);
-    c->sch_ok = 1;
+  if (c->stale) {
+    c->tmin = r->ops->all(r, clk, c->rmask, c->stale);
+    c->stale = 0;
   } else if (c->sch_clk != clk && clk >= c->tmin) { /* below tmin no queue is ready: rmask stays empty */
     c->tmin = r->ops->at(r, clk, c->rmask);
   }
@@ -672,10 +683,10 @@ static void update_timing(ax_dram_ctrl *c, int p, int ra, int bi, uint64_t clk) 
      * grows and changes only here: fold it into the rank's time */
     if (x->n == x->len) bump(&c->et[rank_i(c, ra, x->next)], x->ring[x->head] + (uint64_t)x->cycles);
   }
-  /* the rank times moved; so did the local times of the queues reading a
-   * bumped time of this bank's group (its own queue, and a rank's queue,
-   * the caller rebuilds) */
-  c->sch_ok = 0;
+  /* the T of the ranks whose times moved, and of this rank when a time of
+   * this bank's group moved (the local times of the queues reading it: its
+   * own queue, and a rank's queue, the caller rebuilds) */
+  c->stale |= (c->rk_own[p] || bi < 0 ? 1ull << (ra & 63) : 0) | (c->rk_oth[p] ? c->rk_all : 0);
   if (bi < 0) {
     for (int qi = c->per_rank ? ra : ra * c->nbanks, e = c->per_rank ? ra + 1 : qi + c->nbanks; qi < e; qi++)
       local_set(c, qi);
@@ -893,7 +904,7 @@ static void set_refresh_range(ax_dram_ctrl *c) {
       v &= ~bit_range((c->ref_lo > lo ? c->ref_lo : lo) - lo, (c->ref_hi < hi ? c->ref_hi : hi) - lo);
     c->rdy.valid[w] = v;
   }
-  c->sch_ok = 0; /* a queue held until now has no T yet: the whole pass again */
+  c->stale = c->rk_all; /* a queue held until now has no T yet: the whole pass again */
 }
 
 /* Queue qi's entry i is ready with command `kind`: issue it (see

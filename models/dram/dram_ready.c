@@ -29,10 +29,11 @@ static uint64_t at_plain(const ax_dram_ready *r, uint64_t clk, uint64_t *rmask) 
   return tmin;
 }
 
-static uint64_t all_plain(ax_dram_ready *r, uint64_t clk, uint64_t *rmask) {
+static uint64_t all_plain(ax_dram_ready *r, uint64_t clk, uint64_t *rmask, uint64_t ranks) {
   for (int w = 0; w < (r->nq + 63) / 64; w++)
     for (uint64_t x = r->valid[w] & r->live[w]; x; x &= x - 1) {
       int q = w * 64 + __builtin_ctzll(x);
+      if (!(ranks >> (r->qrank[q] & 63) & 1)) continue;
       uint64_t t = AX_DRAM_NEVER;
       const uint64_t *R = r->R + r->qrank[q];
       for (int j = 0; j < r->nps; j++) {
@@ -80,7 +81,7 @@ AVX512 static uint64_t at_avx512(const ax_dram_ready *r, uint64_t clk, uint64_t 
 /* The pass for nps planned slots (a constant where it is inlined, so the
  * slot loop unrolls and R stays in registers). */
 __attribute__((always_inline)) AVX512 static inline uint64_t all_avx512_n(ax_dram_ready *r, uint64_t clk,
-                                                                         uint64_t *rmask, int nps) {
+                                                                         uint64_t *rmask, uint64_t ranks, int nps) {
   __m512i R[AX_DRAM_CMD_STD_N], vclk = _mm512_set1_epi64((long long)clk), vmin = _mm512_set1_epi64(-1);
   for (int j = 0; j < nps; j++) R[j] = _mm512_loadu_si512(r->R + (size_t)r->ps[j] * (size_t)r->rs);
   const uint64_t *restrict L = r->L, *valid = r->valid;
@@ -93,11 +94,17 @@ __attribute__((always_inline)) AVX512 static inline uint64_t all_avx512_n(ax_dra
     for (int b = w * 8, e = nb < b + 8 ? nb : b + 8; b < e; b++, vw >>= 8) {
       __mmask8 v = (__mmask8)vw;
       if (!v) continue;
-      __m512i rk = _mm512_loadu_si512(qrank + 8 * b), t = _mm512_set1_epi64(-1);
-      for (int j = 0; j < nps; j++)
-        t = _mm512_min_epu64(t, _mm512_max_epu64(_mm512_loadu_si512(L + j * nqp + 8 * (size_t)b),
-                                                 _mm512_permutexvar_epi64(rk, R[j])));
-      _mm512_storeu_si512(T + 8 * b, t);
+      __m512i t;
+      if (r->brank[b] & ranks) { /* a rank of this block moved: its T again */
+        __m512i rk = _mm512_loadu_si512(qrank + 8 * b);
+        t = _mm512_set1_epi64(-1);
+        for (int j = 0; j < nps; j++)
+          t = _mm512_min_epu64(t, _mm512_max_epu64(_mm512_loadu_si512(L + j * nqp + 8 * (size_t)b),
+                                                   _mm512_permutexvar_epi64(rk, R[j])));
+        _mm512_storeu_si512(T + 8 * b, t);
+      } else {
+        t = _mm512_loadu_si512(T + 8 * b);
+      }
       vmin = _mm512_mask_min_epu64(vmin, v, vmin, t);
       m |= (uint64_t)_mm512_mask_cmple_epu64_mask(v, t, vclk) << ((b & 7) * 8);
     }
@@ -106,11 +113,11 @@ __attribute__((always_inline)) AVX512 static inline uint64_t all_avx512_n(ax_dra
   return _mm512_reduce_min_epu64(vmin);
 }
 
-AVX512 static uint64_t all_avx512(ax_dram_ready *r, uint64_t clk, uint64_t *rmask) {
-  if (few_to_look(r, FEW)) return all_plain(r, clk, rmask);
+AVX512 static uint64_t all_avx512(ax_dram_ready *r, uint64_t clk, uint64_t *rmask, uint64_t ranks) {
+  if (few_to_look(r, FEW)) return all_plain(r, clk, rmask, ranks);
   switch (r->nps) { /* ACT, PRE, RD, WR: 4 when RDA / WRA share RD's / WR's times (every standard here) */
-  case 4: return all_avx512_n(r, clk, rmask, 4);
-  default: return all_avx512_n(r, clk, rmask, r->nps);
+  case 4: return all_avx512_n(r, clk, rmask, ranks, 4);
+  default: return all_avx512_n(r, clk, rmask, ranks, r->nps);
   }
 }
 
@@ -133,10 +140,14 @@ int ax_dram_ready_init(ax_dram_ready *r, int nq, const int *qrank, int nps, cons
   r->valid = malloc((size_t)ncw * sizeof *r->valid);
   r->live = calloc((size_t)ncw, sizeof *r->live);
   r->qrank = calloc((size_t)r->nqp, sizeof *r->qrank);
-  if (!r->L || !r->T || !r->valid || !r->live || !r->qrank) { ax_dram_ready_free(r); return -1; }
+  r->brank = calloc((size_t)r->nqp / 8, sizeof *r->brank);
+  if (!r->L || !r->T || !r->valid || !r->live || !r->qrank || !r->brank) { ax_dram_ready_free(r); return -1; }
   for (size_t i = 0; i < (size_t)nps * (size_t)r->nqp; i++) r->L[i] = AX_DRAM_NEVER;
   for (int q = 0; q < r->nqp; q++) r->T[q] = AX_DRAM_NEVER;
-  for (int q = 0; q < nq; q++) r->qrank[q] = qrank[q];
+  for (int q = 0; q < nq; q++) {
+    r->qrank[q] = qrank[q];
+    r->brank[q / 8] |= 1ull << (qrank[q] & 63);
+  }
   for (int w = 0; w < ncw; w++) r->valid[w] = w == ncw - 1 && nq % 64 ? (1ull << (nq % 64)) - 1 : ~0ull;
   r->ops = &plain_ops;
 #ifdef AX_HAVE_AVX512
@@ -149,7 +160,7 @@ int ax_dram_ready_init(ax_dram_ready *r, int nq, const int *qrank, int nps, cons
 
 /* Free what init allocated. */
 void ax_dram_ready_free(ax_dram_ready *r) {
-  free(r->L); free(r->T); free(r->valid); free(r->live); free(r->qrank);
+  free(r->L); free(r->T); free(r->valid); free(r->live); free(r->qrank); free(r->brank);
   memset(r, 0, sizeof *r);
 }
 

@@ -22,9 +22,10 @@
 typedef struct ax_dram_ready ax_dram_ready;
 
 typedef struct ax_dram_ready_ops {
-  /* T for every valid live queue from L and R (the others' go stale);
-   * returns min T over them and sets rmask to those with T <= clk. */
-  uint64_t (*all)(ax_dram_ready *r, uint64_t clk, uint64_t *rmask);
+  /* T again for every valid live queue of a rank in `ranks` (bit r & 63;
+   * the others' T are current, the dead queues' go stale); returns min T
+   * over the valid live queues and sets rmask to those with T <= clk. */
+  uint64_t (*all)(ax_dram_ready *r, uint64_t clk, uint64_t *rmask, uint64_t ranks);
   /* Only the compare, T unchanged: the same return and rmask. */
   uint64_t (*at)(const ax_dram_ready *r, uint64_t clk, uint64_t *rmask);
 } ax_dram_ready_ops;
@@ -41,6 +42,7 @@ struct ax_dram_ready {
   uint64_t *live;              /* [(nq + 63) / 64]: queues with something planned, the caller's to
                                 * keep (the passes skip the others; their T goes stale) */
   int64_t *qrank;              /* [nqp]: rank of each queue (0 for padding) */
+  uint64_t *brank;             /* [nqp / 8]: per block of 8, bit r & 63 for each rank in it */
   const ax_dram_ready_ops *ops;
 };
 

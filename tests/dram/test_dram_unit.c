@@ -521,7 +521,7 @@ static void test_ready_pass(void **st) {
     r.live[0] = ~(1ull << 2) & ~(0xffull << 40);
     r.live[1] = 0x3f;
     uint64_t m[2];
-    assert_int_equal(r.ops->all(&r, 120, m), 100);
+    assert_int_equal(r.ops->all(&r, 120, m, ~0ull), 100);
     assert_int_equal(r.T[0], 100);
     assert_int_equal(r.T[1], 110);
     assert_int_equal(r.T[30], 150);
@@ -544,8 +544,10 @@ static void test_ready_pass(void **st) {
     assert_int_equal(m[0], 1ull << 3 | 1ull << 6 | 1ull << 9 | 1ull << 12 | 1ull << 15 | 1ull << 18);
     r.live[0] = 1ull << 1 | 1ull << 30 | 1ull << 61; /* three queues: one by one */
     r.live[1] = 0;
-    r.T[30] = 0;
-    assert_int_equal(r.ops->all(&r, 150, m), 110);
+    r.T[30] = 0; /* queue 30 is of rank 0: kept while only rank 1 moved */
+    assert_int_equal(r.ops->all(&r, 150, m, 1ull << 1), 0);
+    assert_int_equal(r.T[30], 0);
+    assert_int_equal(r.ops->all(&r, 150, m, 1ull << 0), 110);
     assert_int_equal(r.T[30], 150); /* computed again */
     assert_int_equal(m[0], 1ull << 1 | 1ull << 30);
     assert_int_equal(m[1], 0);
