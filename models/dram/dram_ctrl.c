@@ -175,6 +175,7 @@ struct ax_dram_ctrl {
   ax_dram_ready rdy;
   int nps;
   uint8_t ps[AX_DRAM_CMD_STD_N], psj[AX_DRAM_CMD_STD_N];
+  uint32_t psr[AX_DRAM_CMD_STD_N]; /* ps[j] * rs: slot j's row of rank times */
   uint64_t *rmask;
   uint64_t tmin, sch_clk;
   uint64_t stale;              /* bit r & 63: the T of rank r's queues miss a change of its times */
@@ -461,6 +462,7 @@ ax_dram_ctrl *ax_dram_ctrl_new(const ax_dram_cfg *cfg, const ax_dram_timing *t, 
       int nx = c->ul[p][AX_DRAM_SC_BANKGROUP][k].next;
       for (int j = 0; j < c->nps; j++) c->bgj[p] |= (uint8_t)((c->ps[j] == nx) << j);
     }
+  for (int j = 0; j < c->nps; j++) c->psr[j] = (uint32_t)(c->ps[j] * c->rs);
   for (int p = 0; p < AX_DRAM_CMD_STD_N; p++) {
     c->rk_own[p] = c->nul[p][AX_DRAM_SC_RANK] || c->win_prev[p] || c->bgj[p];
     c->rk_oth[p] = c->nul[p][AX_DRAM_SC_OTHER_RANKS] > 0;
@@ -579,14 +581,17 @@ static inline void local_set(ax_dram_ctrl *c, int qi) {
     uint64_t t = max64(et[pl[k].ob], et[pl[k].og]), *x = &v[pl[k].j];
     *x = t < *x ? t : *x;
   }
-  uint64_t *L = r->L + qi, bit = 1ull << (qi & 63);
-  for (int j = 0; j < nps; j++) L[(size_t)j * nqp] = v[j];
+  uint64_t bit = 1ull << (qi & 63), *L = r->L + qi;
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 8
+#endif
+  for (int j = 0; j < AX_DRAM_CMD_STD_N; j++, L += nqp) *L = v[j]; /* rows past nps unused: a constant count */
   r->live[qi >> 6] = (r->live[qi >> 6] & ~bit) | (c->np[qi] ? bit : 0);
   if (c->stale >> (r->qrank[qi] & 63) & 1) return;
   const uint64_t *R = r->R + r->qrank[qi];
   uint64_t t = NEVER;
   for (int j = 0; j < nps; j++) {
-    uint64_t x = max64(v[j], R[(size_t)c->ps[j] * (size_t)c->rs]);
+    uint64_t x = max64(v[j], R[c->psr[j]]);
     t = x < t ? x : t;
   }
   r->T[qi] = t;

@@ -135,14 +135,14 @@ int ax_dram_ready_init(ax_dram_ready *r, int nq, const int *qrank, int nps, cons
   r->R = R;
   r->rs = rs;
   int ncw = (nq + 63) / 64;
-  r->L = malloc((size_t)nps * (size_t)r->nqp * sizeof *r->L);
+  r->L = malloc((size_t)AX_DRAM_CMD_STD_N * (size_t)r->nqp * sizeof *r->L);
   r->T = malloc((size_t)r->nqp * sizeof *r->T);
   r->valid = malloc((size_t)ncw * sizeof *r->valid);
   r->live = calloc((size_t)ncw, sizeof *r->live);
   r->qrank = calloc((size_t)r->nqp, sizeof *r->qrank);
   r->brank = calloc((size_t)r->nqp / 8, sizeof *r->brank);
   if (!r->L || !r->T || !r->valid || !r->live || !r->qrank || !r->brank) { ax_dram_ready_free(r); return -1; }
-  for (size_t i = 0; i < (size_t)nps * (size_t)r->nqp; i++) r->L[i] = AX_DRAM_NEVER;
+  for (size_t i = 0; i < (size_t)AX_DRAM_CMD_STD_N * (size_t)r->nqp; i++) r->L[i] = AX_DRAM_NEVER;
   for (int q = 0; q < r->nqp; q++) r->T[q] = AX_DRAM_NEVER;
   for (int q = 0; q < nq; q++) {
     r->qrank[q] = qrank[q];
