@@ -21,17 +21,17 @@
  * kept here per level (bank, bank group, rank; one array, RDA in RD's slot
  * and WRA in WR's, a window such as tFAW folded into the rank's time) so
  * that one issue updates a handful of numbers and a command's earliest
- * cycle is the max of three. Each queue keeps a lower bound of the cycle its first
- * command can become ready (timings only grow, so a bound stays valid until
- * the queue or its bank changes); ax_dram_ctrl_next() is the smallest bound,
- * refresh deadline or transaction move, and the caller jumps straight there.
- * What a queue may issue apart from timing (its plan: which command each
- * bank needs, which entries the FR-FCFS rules let go) is rebuilt only when
- * the queue or one of its banks changes, so a look compares a few ready
- * cycles with now. When several queues compete, a candidate is looked at
- * only through an open gate (its rank lets the command slot of one of its
- * plan items go now), so the queues a rank's tRRD_S / tFAW / tCCD_S holds
- * are not each looked at, and failing, after every command of that rank.
+ * cycle is the max of three. What a queue may issue apart from timing (its
+ * plan: which command each bank needs, which entries the FR-FCFS rules let
+ * go) is rebuilt only when the queue or one of its banks changes; its plan's
+ * bank and bank group times are then folded into the queue's local times
+ * (one per planned command slot), which change only with a command to its
+ * bank group. After a command, dram_ready.c applies the rank times to the
+ * local times of every queue of the ranks it touched in one pass (vector
+ * instructions where the CPU has them): each queue's exact first ready
+ * cycle, so the round-robin pick is the first set bit of a mask and
+ * ax_dram_ctrl_next() the least of those cycles, the refresh deadline or a
+ * transaction move; the caller jumps straight there.
  */
 #include <stdlib.h>
 #include <string.h>
