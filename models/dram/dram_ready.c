@@ -29,21 +29,32 @@ static uint64_t at_plain(const ax_dram_ready *r, uint64_t clk, uint64_t *rmask) 
   return tmin;
 }
 
+/* T of queue q from L and R. */
+static inline uint64_t queue_t(const ax_dram_ready *r, int q) {
+  const uint64_t *L = r->L + q, *R = r->R + r->qrank[q];
+  uint64_t t = AX_DRAM_NEVER;
+  for (int j = 0; j < r->nps; j++, L += r->nqp) {
+    uint64_t l = *L, y = R[r->psr[j]];
+    l = l > y ? l : y;
+    t = l < t ? l : t;
+  }
+  return t;
+}
+
 static uint64_t all_plain(ax_dram_ready *r, uint64_t clk, uint64_t *rmask, uint64_t ranks) {
-  for (int w = 0; w < (r->nq + 63) / 64; w++)
+  uint64_t tmin = AX_DRAM_NEVER;
+  for (int w = 0; w < (r->nq + 63) / 64; w++) {
+    uint64_t m = 0;
     for (uint64_t x = r->valid[w] & r->live[w]; x; x &= x - 1) {
       int q = w * 64 + __builtin_ctzll(x);
-      if (!(ranks >> (r->qrank[q] & 63) & 1)) continue;
-      uint64_t t = AX_DRAM_NEVER;
-      const uint64_t *R = r->R + r->qrank[q];
-      for (int j = 0; j < r->nps; j++) {
-        uint64_t l = r->L[(size_t)j * (size_t)r->nqp + (size_t)q], y = R[(size_t)r->ps[j] * (size_t)r->rs];
-        l = l > y ? l : y;
-        t = l < t ? l : t;
-      }
-      r->T[q] = t;
+      uint64_t t = r->T[q];
+      if (ranks >> (r->qrank[q] & 63) & 1) r->T[q] = t = queue_t(r, q);
+      m |= t <= clk ? x & -x : 0;
+      tmin = t < tmin ? t : tmin;
     }
-  return at_plain(r, clk, rmask);
+    rmask[w] = m;
+  }
+  return tmin;
 }
 
 /* Queues worth a look, up to `enough`: a few are done faster one by one. */
@@ -132,6 +143,7 @@ int ax_dram_ready_init(ax_dram_ready *r, int nq, const int *qrank, int nps, cons
   r->nqp = (nq + 7) / 8 * 8;
   r->nps = nps;
   memcpy(r->ps, ps, (size_t)nps);
+  for (int j = 0; j < nps; j++) r->psr[j] = (uint32_t)ps[j] * (uint32_t)rs;
   r->R = R;
   r->rs = rs;
   int ncw = (nq + 63) / 64;

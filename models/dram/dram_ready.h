@@ -34,6 +34,7 @@ struct ax_dram_ready {
   int nq, nqp;                 /* queues, and rounded up to a multiple of 8 (padding: L = NEVER, not valid) */
   int nps, rs;                 /* planned slots; row stride of R (>= 8, >= ranks) */
   uint8_t ps[8];               /* the planned slots: L's row j is slot ps[j] */
+  uint32_t psr[8];             /* ps[j] * rs: where slot j's rank times start in R */
   uint64_t *L;                 /* [nps][nqp] (AX_DRAM_CMD_STD_N rows allocated: the caller may write them all) */
   const uint64_t *R;           /* rank times, the caller's: slot k of rank r at R[k * rs + r] */
   uint64_t *T;                 /* [nqp] */
