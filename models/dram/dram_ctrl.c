@@ -169,15 +169,16 @@ struct ax_dram_ctrl {
   /* when each queue can issue (dram_ready.h): its plan's bank and bank
    * group times per planned slot are kept in rdy.L (the slots plans use:
    * ps[j], slot k is j = psj[k]); the rank's times are applied by a pass
-   * over all queues after a command moved them. rmask: the queues with a
-   * command ready at sch_clk (not held by a refresh), tmin: the first
-   * cycle any is (a lower bound after a plan change). */
+   * over all queues after a command moved them. sch_clk: the first cycle
+   * a queue (not held by a refresh) has a command ready, rmask: those
+   * queues (sch_clk 0: to be found again; a plan change can leave rmask
+   * empty, a visit for nothing). */
   ax_dram_ready rdy;
   int nps;
   uint8_t ps[AX_DRAM_CMD_STD_N], psj[AX_DRAM_CMD_STD_N];
   uint32_t psr[AX_DRAM_CMD_STD_N]; /* ps[j] * rs: slot j's row of rank times */
   uint64_t *rmask;
-  uint64_t tmin, sch_clk;
+  uint64_t sch_clk;
   uint64_t stale;              /* bit r & 63: the T of rank r's queues miss a change of its times */
   uint64_t rk_all;             /* every rank's bit */
   uint8_t rk_own[AX_DRAM_CMD_STD_N], rk_oth[AX_DRAM_CMD_STD_N]; /* per command: it moves times its
@@ -474,8 +475,7 @@ ax_dram_ctrl *ax_dram_ctrl_new(const ax_dram_cfg *cfg, const ax_dram_timing *t, 
   int bad = !qrank || !c->et || ax_dram_ready_init(&c->rdy, c->nq, qrank, c->nps, c->ps, c->nranks, c->et + c->rk, c->rs,
                                                    !getenv("AXSIM_DRAM_NO_SIMD"));
   free(qrank);
-  c->tmin = 0;
-  c->sch_clk = NEVER;
+  c->sch_clk = 0;
   if (bad || !c->plan || !c->np || !c->rmask) { ax_dram_ctrl_free(c); return NULL; }
   for (int i = 0; c->q && i < c->nq; i++) {
     c->q[i].e = malloc((size_t)cfg->cmd_queue_size * sizeof(qent));
@@ -596,8 +596,8 @@ static inline void local_set(ax_dram_ctrl *c, int qi) {
   }
   r->T[qi] = t;
   if (!(r->valid[qi >> 6] & bit)) return;
-  c->rmask[qi >> 6] = (c->rmask[qi >> 6] & ~bit) | (t <= c->sch_clk ? bit : 0);
-  if (t < c->tmin) c->tmin = t; /* a raised T leaves tmin a lower bound */
+  if (t < c->sch_clk) c->sch_clk = 0; /* ready before the others: find the first cycle again */
+  else c->rmask[qi >> 6] = (c->rmask[qi >> 6] & ~bit) | (t == c->sch_clk ? bit : 0);
 }
 
 static void plan_build(ax_dram_ctrl *c, int qi);
@@ -606,19 +606,18 @@ static void plan_build(ax_dram_ctrl *c, int qi);
  * its local times). */
 static inline void queue_touch(ax_dram_ctrl *c, int qi) { plan_build(c, qi); }
 
-/* rmask and tmin for cycle clk: the pass after a command moved times
- * (T again for the ranks it touched), else the compare with the new cycle
- * once it reaches tmin. */
+/* sch_clk and rmask from cycle clk on: the pass after a command moved
+ * times (T again for the ranks it touched), else the compare once the
+ * cycle passed sch_clk. */
 static inline void sched_eval(ax_dram_ctrl *c) {
   uint64_t clk = c->clk;
   ax_dram_ready *r = &c->rdy;
   if (c->stale) {
-    c->tmin = r->ops->all(r, clk, c->rmask, c->stale);
+    c->sch_clk = r->ops->all(r, clk, c->rmask, c->stale);
     c->stale = 0;
-  } else if (c->sch_clk != clk && clk >= c->tmin) { /* below tmin no queue is ready: rmask stays empty */
-    c->tmin = r->ops->at(r, clk, c->rmask);
+  } else if (clk > c->sch_clk) {
+    c->sch_clk = r->ops->at(r, clk, c->rmask);
   }
-  c->sch_clk = clk;
 }
 
 /* The first queue of mask m in [from, to), -1 if none. */
@@ -947,6 +946,7 @@ static inline int issue_found(ax_dram_ctrl *c, int qi, int i, int kind, int firs
  * command), and the round-robin pointer moves either way, as in DRAMsim3. */
 FLATTEN static int issue_from_queues(ax_dram_ctrl *c, int first_col) {
   sched_eval(c);
+  if (c->sch_clk != c->clk) return 0; /* none ready yet */
   int start = c->qidx;
   if (c->ncw == 1) { /* one word: round-robin order start + 1 ... is a rotation */
     unsigned sh = (unsigned)(start + 1) & 63;
@@ -1222,11 +1222,8 @@ static inline uint64_t ctrl_next(ax_dram_ctrl *c) {
     uint64_t r = refresh_ready(c);
     if (r < t) t = r;
   }
-  sched_eval(c);
-  uint64_t any = 0;
-  for (int w = 0; w < c->ncw; w++) any |= c->rmask[w];
-  if (any) return c->clk; /* a queue has a command ready now */
-  if (c->tmin < t) t = c->tmin;
+  sched_eval(c); /* the first cycle a queue has a command ready */
+  if (c->sch_clk < t) t = c->sch_clk;
   return t < c->clk ? c->clk : t;
 }
 

@@ -14,18 +14,30 @@
 #endif
 
 /* The plain passes visit only the queues worth a look (valid and live). */
+/* The valid live queues with T <= t into rmask. */
+static void mask_plain(const ax_dram_ready *r, uint64_t t, uint64_t *rmask) {
+  for (int w = 0; w < (r->nq + 63) / 64; w++) {
+    uint64_t m = 0;
+    for (uint64_t x = r->valid[w] & r->live[w]; x; x &= x - 1)
+      m |= r->T[w * 64 + __builtin_ctzll(x)] <= t ? x & -x : 0;
+    rmask[w] = m;
+  }
+}
+
 static uint64_t at_plain(const ax_dram_ready *r, uint64_t clk, uint64_t *rmask) {
-  uint64_t tmin = AX_DRAM_NEVER;
+  uint64_t tmin = AX_DRAM_NEVER, any = 0;
   for (int w = 0; w < (r->nq + 63) / 64; w++) {
     uint64_t m = 0;
     for (uint64_t x = r->valid[w] & r->live[w]; x; x &= x - 1) {
-      int q = w * 64 + __builtin_ctzll(x);
-      uint64_t t = r->T[q];
+      uint64_t t = r->T[w * 64 + __builtin_ctzll(x)];
       m |= t <= clk ? x & -x : 0;
       tmin = t < tmin ? t : tmin;
     }
     rmask[w] = m;
+    any |= m;
   }
+  if (any) return clk;
+  if (tmin != AX_DRAM_NEVER) mask_plain(r, tmin, rmask);
   return tmin;
 }
 
@@ -42,19 +54,12 @@ static inline uint64_t queue_t(const ax_dram_ready *r, int q) {
 }
 
 static uint64_t all_plain(ax_dram_ready *r, uint64_t clk, uint64_t *rmask, uint64_t ranks) {
-  uint64_t tmin = AX_DRAM_NEVER;
-  for (int w = 0; w < (r->nq + 63) / 64; w++) {
-    uint64_t m = 0;
+  for (int w = 0; w < (r->nq + 63) / 64; w++)
     for (uint64_t x = r->valid[w] & r->live[w]; x; x &= x - 1) {
       int q = w * 64 + __builtin_ctzll(x);
-      uint64_t t = r->T[q];
-      if (ranks >> (r->qrank[q] & 63) & 1) r->T[q] = t = queue_t(r, q);
-      m |= t <= clk ? x & -x : 0;
-      tmin = t < tmin ? t : tmin;
+      if (ranks >> (r->qrank[q] & 63) & 1) r->T[q] = queue_t(r, q);
     }
-    rmask[w] = m;
-  }
-  return tmin;
+  return at_plain(r, clk, rmask);
 }
 
 /* Queues worth a look, up to `enough`: a few are done faster one by one. */
@@ -70,30 +75,51 @@ static const ax_dram_ready_ops plain_ops = {all_plain, at_plain};
 #define AVX512 __attribute__((target("avx512f")))
 #define FEW 4 /* up to this many queues to look at, the plain pass is faster */
 
-AVX512 static uint64_t at_avx512(const ax_dram_ready *r, uint64_t clk, uint64_t *rmask) {
-  if (few_to_look(r, FEW)) return at_plain(r, clk, rmask);
-  __m512i vclk = _mm512_set1_epi64((long long)clk), vmin = _mm512_set1_epi64(-1);
-  const uint64_t *restrict T = r->T;
+/* The valid live queues with T <= t into rmask (T of the blocks current). */
+AVX512 static inline void mask_avx512(const ax_dram_ready *r, uint64_t t, uint64_t *rmask) {
+  __m512i vt = _mm512_set1_epi64((long long)t);
   int nb = r->nqp / 8;
   for (int w = 0; w * 8 < nb; w++) {
     uint64_t m = 0, vw = r->valid[w] & r->live[w];
-    for (int b = w * 8, e = nb < b + 8 ? nb : b + 8; b < e; b++, vw >>= 8) {
-      __mmask8 v = (__mmask8)vw;
-      if (!v) continue;
-      __m512i t = _mm512_loadu_si512(T + 8 * b);
-      vmin = _mm512_mask_min_epu64(vmin, v, vmin, t);
-      m |= (uint64_t)_mm512_mask_cmple_epu64_mask(v, t, vclk) << ((b & 7) * 8);
-    }
+    for (int b = w * 8, e = nb < b + 8 ? nb : b + 8; b < e; b++, vw >>= 8)
+      m |= (uint64_t)_mm512_mask_cmple_epu64_mask((__mmask8)vw, _mm512_loadu_si512(r->T + 8 * b), vt) << ((b & 7) * 8);
     rmask[w] = m;
   }
-  return _mm512_reduce_min_epu64(vmin);
+}
+
+/* rmask at clk from block T (m: the blocks' compares), else at the least T. */
+AVX512 static inline uint64_t next_avx512(const ax_dram_ready *r, uint64_t clk, uint64_t *rmask, uint64_t any,
+                                          __m512i vmin) {
+  if (any) return clk;
+  uint64_t t = _mm512_reduce_min_epu64(vmin);
+  if (t != AX_DRAM_NEVER) mask_avx512(r, t, rmask);
+  return t;
+}
+
+AVX512 static uint64_t at_avx512(const ax_dram_ready *r, uint64_t clk, uint64_t *rmask) {
+  if (few_to_look(r, FEW)) return at_plain(r, clk, rmask);
+  __m512i vmin = _mm512_set1_epi64(-1), vclk = _mm512_set1_epi64((long long)clk);
+  int nb = r->nqp / 8;
+  uint64_t any = 0;
+  for (int w = 0; w * 8 < nb; w++) {
+    uint64_t m = 0, vw = r->valid[w] & r->live[w];
+    for (int b = w * 8, e = nb < b + 8 ? nb : b + 8; b < e; b++, vw >>= 8) {
+      __m512i t = _mm512_loadu_si512(r->T + 8 * b);
+      vmin = _mm512_mask_min_epu64(vmin, (__mmask8)vw, vmin, t);
+      m |= (uint64_t)_mm512_mask_cmple_epu64_mask((__mmask8)vw, t, vclk) << ((b & 7) * 8);
+    }
+    rmask[w] = m;
+    any |= m;
+  }
+  return next_avx512(r, clk, rmask, any, vmin);
 }
 
 /* The pass for nps planned slots (a constant where it is inlined, so the
  * slot loop unrolls and R stays in registers). */
 __attribute__((always_inline)) AVX512 static inline uint64_t all_avx512_n(ax_dram_ready *r, uint64_t clk,
                                                                          uint64_t *rmask, uint64_t ranks, int nps) {
-  __m512i R[AX_DRAM_CMD_STD_N], vclk = _mm512_set1_epi64((long long)clk), vmin = _mm512_set1_epi64(-1);
+  __m512i R[AX_DRAM_CMD_STD_N], vmin = _mm512_set1_epi64(-1), vclk = _mm512_set1_epi64((long long)clk);
+  uint64_t any = 0;
   for (int j = 0; j < nps; j++) R[j] = _mm512_loadu_si512(r->R + (size_t)r->ps[j] * (size_t)r->rs);
   const uint64_t *restrict L = r->L, *valid = r->valid;
   const int64_t *restrict qrank = r->qrank;
@@ -120,8 +146,9 @@ __attribute__((always_inline)) AVX512 static inline uint64_t all_avx512_n(ax_dra
       m |= (uint64_t)_mm512_mask_cmple_epu64_mask(v, t, vclk) << ((b & 7) * 8);
     }
     rmask[w] = m;
+    any |= m;
   }
-  return _mm512_reduce_min_epu64(vmin);
+  return next_avx512(r, clk, rmask, any, vmin);
 }
 
 AVX512 static uint64_t all_avx512(ax_dram_ready *r, uint64_t clk, uint64_t *rmask, uint64_t ranks) {

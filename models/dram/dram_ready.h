@@ -23,10 +23,11 @@ typedef struct ax_dram_ready ax_dram_ready;
 
 typedef struct ax_dram_ready_ops {
   /* T again for every valid live queue of a rank in `ranks` (bit r & 63;
-   * the others' T are current, the dead queues' go stale); returns min T
-   * over the valid live queues and sets rmask to those with T <= clk. */
+   * the others' T are current, the dead queues' go stale); returns the
+   * first cycle >= clk at which a valid live queue is ready (its least T,
+   * NEVER if none) and sets rmask to the queues ready then. */
   uint64_t (*all)(ax_dram_ready *r, uint64_t clk, uint64_t *rmask, uint64_t ranks);
-  /* Only the compare, T unchanged: the same return and rmask. */
+  /* The same from the current T, none computed again. */
   uint64_t (*at)(const ax_dram_ready *r, uint64_t clk, uint64_t *rmask);
 } ax_dram_ready_ops;
 

@@ -499,7 +499,8 @@ static void test_pim_standard(void **st) {
  *   q = 69 (r 0) is held (not valid): left out.
  * Queue 2 and the block 40 .. 47 have nothing planned (not live).
  * At clk 120 the ready queues are 0, 1 and those of rank 0 up to q = 24
- * (max(5q, 100) <= 120); all are checked against the formula; tmin = 100.
+ * (max(5q, 100) <= 120); all are checked against the formula. Before 100
+ * none is: the first cycle is 100, with rank 0's queues 0 .. 18.
  * Both the plain and the vector pass, with many queues and with few. */
 static void test_ready_pass(void **st) {
   (void)st;
@@ -521,7 +522,7 @@ static void test_ready_pass(void **st) {
     r.live[0] = ~(1ull << 2) & ~(0xffull << 40);
     r.live[1] = 0x3f;
     uint64_t m[2];
-    assert_int_equal(r.ops->all(&r, 120, m, ~0ull), 100);
+    assert_int_equal(r.ops->all(&r, 120, m, ~0ull), 120); /* some are ready at 120 already */
     assert_int_equal(r.T[0], 100);
     assert_int_equal(r.T[1], 110);
     assert_int_equal(r.T[30], 150);
@@ -537,20 +538,23 @@ static void test_ready_pass(void **st) {
     assert_int_equal(m[0], want[0]);
     assert_int_equal(m[1], want[1]);
     assert_int_equal(m[0] & 0x7, 0x3); /* queues 0, 1 by hand; 2 has nothing */
-    assert_int_equal(r.ops->at(&r, 99, m), 100); /* nothing ready before 100 */
-    assert_int_equal(m[0] | m[1], 0);
+    assert_int_equal(r.ops->at(&r, 99, m), 100); /* nothing ready before 100: then rank 0's 0 .. 18 */
+    assert_int_equal(m[0], 1ull << 0 | 1ull << 3 | 1ull << 6 | 1ull << 9 | 1ull << 12 | 1ull << 15 | 1ull << 18);
+    assert_int_equal(m[1], 0);
     r.valid[0] &= ~1ull; /* queue 0 held: at 100 the rank-0 queues 3 .. 18 (5q <= 100) */
     assert_int_equal(r.ops->at(&r, 100, m), 100);
     assert_int_equal(m[0], 1ull << 3 | 1ull << 6 | 1ull << 9 | 1ull << 12 | 1ull << 15 | 1ull << 18);
     r.live[0] = 1ull << 1 | 1ull << 30 | 1ull << 61; /* three queues: one by one */
     r.live[1] = 0;
     r.T[30] = 0; /* queue 30 is of rank 0: kept while only rank 1 moved */
-    assert_int_equal(r.ops->all(&r, 150, m, 1ull << 1), 0);
+    assert_int_equal(r.ops->all(&r, 150, m, 1ull << 1), 150);
     assert_int_equal(r.T[30], 0);
-    assert_int_equal(r.ops->all(&r, 150, m, 1ull << 0), 110);
+    assert_int_equal(r.ops->all(&r, 150, m, 1ull << 0), 150);
     assert_int_equal(r.T[30], 150); /* computed again */
     assert_int_equal(m[0], 1ull << 1 | 1ull << 30);
     assert_int_equal(m[1], 0);
+    assert_int_equal(r.ops->at(&r, 50, m), 110); /* the first ready: queue 1 at 110 */
+    assert_int_equal(m[0], 1ull << 1);
     ax_dram_ready_free(&r);
   }
 }
