@@ -74,6 +74,11 @@ static const ax_dram_ready_ops plain_ops = {all_plain, at_plain};
 #ifdef AX_HAVE_AVX512
 #define AVX512 __attribute__((target("avx512f")))
 #define FEW 4 /* up to this many queues to look at, the plain pass is faster */
+#if defined(__clang__)
+#define UNROLL _Pragma("unroll")
+#else
+#define UNROLL _Pragma("GCC unroll 8")
+#endif
 
 /* The valid live queues with T <= t into rmask (T of the blocks current). */
 AVX512 static inline void mask_avx512(const ax_dram_ready *r, uint64_t t, uint64_t *rmask) {
@@ -120,7 +125,8 @@ __attribute__((always_inline)) AVX512 static inline uint64_t all_avx512_n(ax_dra
                                                                          uint64_t *rmask, uint64_t ranks, int nps) {
   __m512i R[AX_DRAM_CMD_STD_N], vmin = _mm512_set1_epi64(-1), vclk = _mm512_set1_epi64((long long)clk);
   uint64_t any = 0;
-  for (int j = 0; j < nps; j++) R[j] = _mm512_loadu_si512(r->R + (size_t)r->ps[j] * (size_t)r->rs);
+  UNROLL for (int j = 0; j < AX_DRAM_CMD_STD_N; j++) /* (all set: no warning for the rows past nps) */
+    R[j] = j < nps ? _mm512_loadu_si512(r->R + r->psr[j]) : _mm512_setzero_si512();
   const uint64_t *restrict L = r->L, *valid = r->valid;
   const int64_t *restrict qrank = r->qrank;
   uint64_t *restrict T = r->T;
@@ -135,7 +141,7 @@ __attribute__((always_inline)) AVX512 static inline uint64_t all_avx512_n(ax_dra
       if (r->brank[b] & ranks) { /* a rank of this block moved: its T again */
         __m512i rk = _mm512_loadu_si512(qrank + 8 * b);
         t = _mm512_set1_epi64(-1);
-        for (int j = 0; j < nps; j++)
+        UNROLL for (int j = 0; j < nps; j++)
           t = _mm512_min_epu64(t, _mm512_max_epu64(_mm512_loadu_si512(L + j * nqp + 8 * (size_t)b),
                                                    _mm512_permutexvar_epi64(rk, R[j])));
         _mm512_storeu_si512(T + 8 * b, t);
@@ -151,8 +157,51 @@ __attribute__((always_inline)) AVX512 static inline uint64_t all_avx512_n(ax_dra
   return next_avx512(r, clk, rmask, any, vmin);
 }
 
+/* The common shape in one tight body: up to 64 queues (one mask word), 4
+ * planned slots; the slot minima as a tree. */
+AVX512 static uint64_t all_avx512_64x4(ax_dram_ready *r, uint64_t clk, uint64_t *rmask, uint64_t ranks) {
+  const uint64_t *R = r->R, *L = r->L;
+  size_t nqp = (size_t)r->nqp;
+  __m512i vclk = _mm512_set1_epi64((long long)clk), vmin = _mm512_set1_epi64(-1);
+  uint64_t vw = r->valid[0] & r->live[0], m = 0;
+  for (int b = 0, nb = r->nqp / 8; b < nb; b++) {
+    __mmask8 v = (__mmask8)(vw >> (8 * b));
+    __m512i t;
+    if (r->brank[b] & ranks) {
+      const uint64_t *Lb = L + 8 * b;
+      __m512i x0, x1, x2, x3;
+      int rb = r->brank1[b];
+      if (rb >= 0) { /* a block of one rank: its times broadcast */
+        x0 = _mm512_set1_epi64((long long)R[r->psr[0] + (uint32_t)rb]);
+        x1 = _mm512_set1_epi64((long long)R[r->psr[1] + (uint32_t)rb]);
+        x2 = _mm512_set1_epi64((long long)R[r->psr[2] + (uint32_t)rb]);
+        x3 = _mm512_set1_epi64((long long)R[r->psr[3] + (uint32_t)rb]);
+      } else {
+        __m512i rk = _mm512_loadu_si512(r->qrank + 8 * b);
+        x0 = _mm512_permutexvar_epi64(rk, _mm512_loadu_si512(R + r->psr[0]));
+        x1 = _mm512_permutexvar_epi64(rk, _mm512_loadu_si512(R + r->psr[1]));
+        x2 = _mm512_permutexvar_epi64(rk, _mm512_loadu_si512(R + r->psr[2]));
+        x3 = _mm512_permutexvar_epi64(rk, _mm512_loadu_si512(R + r->psr[3]));
+      }
+      __m512i a = _mm512_max_epu64(_mm512_loadu_si512(Lb), x0);
+      __m512i c = _mm512_max_epu64(_mm512_loadu_si512(Lb + nqp), x1);
+      __m512i d = _mm512_max_epu64(_mm512_loadu_si512(Lb + 2 * nqp), x2);
+      __m512i e = _mm512_max_epu64(_mm512_loadu_si512(Lb + 3 * nqp), x3);
+      t = _mm512_min_epu64(_mm512_min_epu64(a, c), _mm512_min_epu64(d, e));
+      _mm512_storeu_si512(r->T + 8 * b, t);
+    } else {
+      t = _mm512_loadu_si512(r->T + 8 * b);
+    }
+    vmin = _mm512_mask_min_epu64(vmin, v, vmin, t);
+    m |= (uint64_t)_mm512_mask_cmple_epu64_mask(v, t, vclk) << (8 * b);
+  }
+  rmask[0] = m;
+  return next_avx512(r, clk, rmask, m, vmin);
+}
+
 AVX512 static uint64_t all_avx512(ax_dram_ready *r, uint64_t clk, uint64_t *rmask, uint64_t ranks) {
   if (few_to_look(r, FEW)) return all_plain(r, clk, rmask, ranks);
+  if (r->nq <= 64 && r->nps == 4) return all_avx512_64x4(r, clk, rmask, ranks);
   switch (r->nps) { /* ACT, PRE, RD, WR: 4 when RDA / WRA share RD's / WR's times (every standard here) */
   case 4: return all_avx512_n(r, clk, rmask, ranks, 4);
   default: return all_avx512_n(r, clk, rmask, ranks, r->nps);
@@ -179,13 +228,19 @@ int ax_dram_ready_init(ax_dram_ready *r, int nq, const int *qrank, int nps, cons
   r->valid = malloc((size_t)ncw * sizeof *r->valid);
   r->live = calloc((size_t)ncw, sizeof *r->live);
   r->qrank = calloc((size_t)r->nqp, sizeof *r->qrank);
+  r->brank1 = malloc((size_t)r->nqp / 8 * sizeof *r->brank1);
   r->brank = calloc((size_t)r->nqp / 8, sizeof *r->brank);
-  if (!r->L || !r->T || !r->valid || !r->live || !r->qrank || !r->brank) { ax_dram_ready_free(r); return -1; }
+  if (!r->L || !r->T || !r->valid || !r->live || !r->qrank || !r->brank || !r->brank1) { ax_dram_ready_free(r); return -1; }
   for (size_t i = 0; i < (size_t)AX_DRAM_CMD_STD_N * (size_t)r->nqp; i++) r->L[i] = AX_DRAM_NEVER;
   for (int q = 0; q < r->nqp; q++) r->T[q] = AX_DRAM_NEVER;
   for (int q = 0; q < nq; q++) {
     r->qrank[q] = qrank[q];
     r->brank[q / 8] |= 1ull << (qrank[q] & 63);
+  }
+  for (int b = 0; b < r->nqp / 8; b++) { /* a block's one rank, -1 if it has several */
+    r->brank1[b] = qrank[8 * b];
+    for (int q = 8 * b; q < 8 * b + 8 && q < nq; q++)
+      if (qrank[q] != qrank[8 * b]) r->brank1[b] = -1;
   }
   for (int w = 0; w < ncw; w++) r->valid[w] = w == ncw - 1 && nq % 64 ? (1ull << (nq % 64)) - 1 : ~0ull;
   r->ops = &plain_ops;
@@ -199,7 +254,7 @@ int ax_dram_ready_init(ax_dram_ready *r, int nq, const int *qrank, int nps, cons
 
 /* Free what init allocated. */
 void ax_dram_ready_free(ax_dram_ready *r) {
-  free(r->L); free(r->T); free(r->valid); free(r->live); free(r->qrank); free(r->brank);
+  free(r->L); free(r->T); free(r->valid); free(r->live); free(r->qrank); free(r->brank); free(r->brank1);
   memset(r, 0, sizeof *r);
 }
 

@@ -45,6 +45,7 @@ struct ax_dram_ready {
                                 * keep (the passes skip the others; their T goes stale) */
   int64_t *qrank;              /* [nqp]: rank of each queue (0 for padding) */
   uint64_t *brank;             /* [nqp / 8]: per block of 8, bit r & 63 for each rank in it */
+  int *brank1;                 /* [nqp / 8]: a block's one rank, -1 if it has several */
   const ax_dram_ready_ops *ops;
 };
 
