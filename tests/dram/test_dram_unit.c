@@ -559,10 +559,49 @@ static void test_ready_pass(void **st) {
   }
 }
 
+/* The pass's common shape (up to 64 queues, 4 planned slots) against the
+ * formula: 40 queues in blocks of one rank (q / 16) and of mixed ranks
+ * (q % 2 past 32), L and R from a seeded generator. */
+static void test_ready_pass_common_shape(void **st) {
+  (void)st;
+  enum { NQ = 40, RS = 8 };
+  uint64_t R[8 * RS] = {0}, s = 7;
+  int qrank[NQ];
+  for (int q = 0; q < NQ; q++) qrank[q] = q < 32 ? q / 16 : q % 2;
+  for (int i = 0; i < 8 * RS; i++) R[i] = xorshift64s(&s) % 200;
+  const uint8_t ps[4] = {0, 1, 2, 3};
+  for (int simd = 0; simd < 2; simd++) {
+    ax_dram_ready r;
+    assert_int_equal(ax_dram_ready_init(&r, NQ, qrank, 4, ps, 2, R, RS, simd), 0);
+    uint64_t s2 = 11;
+    for (int j = 0; j < 4; j++)
+      for (int q = 0; q < NQ; q++) r.L[j * r.nqp + q] = xorshift64s(&s2) % 5 ? xorshift64s(&s2) % 300 : AX_DRAM_NEVER;
+    r.live[0] = (1ull << NQ) - 1;
+    for (uint64_t clk = 0; clk < 320; clk += 40) {
+      uint64_t m[1], want = 0, first = AX_DRAM_NEVER, t[NQ];
+      for (int q = 0; q < NQ; q++) { /* min over slots of max(L, R of its rank) */
+        t[q] = AX_DRAM_NEVER;
+        for (int j = 0; j < 4; j++) {
+          uint64_t a = r.L[j * r.nqp + q], b = R[j * RS + qrank[q]], x = a > b ? a : b;
+          t[q] = x < t[q] ? x : t[q];
+        }
+        if (t[q] < first) first = t[q];
+      }
+      uint64_t at = first > clk ? first : clk;
+      for (int q = 0; q < NQ; q++) want |= (uint64_t)(t[q] <= at) << q;
+      assert_int_equal(r.ops->all(&r, clk, m, ~0ull), at);
+      assert_int_equal(m[0], want);
+      for (int q = 0; q < NQ; q++) assert_int_equal(r.T[q], t[q]);
+    }
+    ax_dram_ready_free(&r);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_pim_standard),
     cmocka_unit_test(test_ready_pass),
+    cmocka_unit_test(test_ready_pass_common_shape),
     cmocka_unit_test(test_single_reads),
     cmocka_unit_test(test_close_page),
     cmocka_unit_test(test_bank_spacing),
