@@ -185,6 +185,7 @@ struct ax_dram_ctrl {
                                 * rank's queues read (rank rules, windows, bank group), the other ranks' */
   int ncw;                     /* words of a queue bitmask */
   uint8_t bgj[AX_DRAM_CMD_STD_N]; /* per command: bit j if it bumps its bank group's time of slot ps[j] */
+  uint8_t bankj[AX_DRAM_CMD_STD_N]; /* the same for its bank's (a rank-wide command: every bank's) */
   int nq, qidx;
   int ncmd;                    /* commands in all command queues */
   int ref_lo, ref_hi;          /* queues a pending refresh holds back: [lo, hi) */
@@ -458,11 +459,16 @@ ax_dram_ctrl *ax_dram_ctrl_new(const ax_dram_cfg *cfg, const ax_dram_timing *t, 
     for (size_t i = 0; i < sizeof planned / sizeof *planned; i++) used |= c->tslot[planned[i]] == k;
     if (used) { c->psj[k] = (uint8_t)c->nps; c->ps[c->nps++] = (uint8_t)k; }
   }
-  for (int p = 0; p < AX_DRAM_CMD_STD_N; p++)
+  for (int p = 0; p < AX_DRAM_CMD_STD_N; p++) {
     for (int k = 0; k < c->nul[p][AX_DRAM_SC_BANKGROUP]; k++) {
       int nx = c->ul[p][AX_DRAM_SC_BANKGROUP][k].next;
       for (int j = 0; j < c->nps; j++) c->bgj[p] |= (uint8_t)((c->ps[j] == nx) << j);
     }
+    for (int k = 0; k < c->nul[p][AX_DRAM_SC_BANK]; k++) {
+      int nx = c->ul[p][AX_DRAM_SC_BANK][k].next;
+      for (int j = 0; j < c->nps; j++) c->bankj[p] |= (uint8_t)((c->ps[j] == nx) << j);
+    }
+  }
   for (int j = 0; j < c->nps; j++) c->psr[j] = (uint32_t)(c->ps[j] * c->rs);
   for (int p = 0; p < AX_DRAM_CMD_STD_N; p++) {
     c->rk_own[p] = c->nul[p][AX_DRAM_SC_RANK] || c->win_prev[p] || c->bgj[p];
@@ -574,19 +580,21 @@ static inline void local_set(ax_dram_ctrl *c, int qi) {
   size_t nqp = (size_t)r->nqp;
   const uint64_t *et = c->et;
   uint64_t v[AX_DRAM_CMD_STD_N];
-  int nps = c->nps;
+  int nps = c->nps, np = c->np[qi];
   for (int j = 0; j < AX_DRAM_CMD_STD_N; j++) v[j] = NEVER; /* a constant count: no memset call */
   const pitem *pl = &c->plan[(size_t)qi * (size_t)c->cq];
-  for (int k = 0, np = c->np[qi]; k < np; k++) {
+  for (int k = 0; k < np; k++) {
     uint64_t t = max64(et[pl[k].ob], et[pl[k].og]), *x = &v[pl[k].j];
     *x = t < *x ? t : *x;
   }
   uint64_t bit = 1ull << (qi & 63), *L = r->L + qi;
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC unroll 8
-#endif
-  for (int j = 0; j < AX_DRAM_CMD_STD_N; j++, L += nqp) *L = v[j]; /* rows past nps unused: a constant count */
-  r->live[qi >> 6] = (r->live[qi >> 6] & ~bit) | (c->np[qi] ? bit : 0);
+  if (nps == 4) { /* ACT, PRE, RD, WR: every standard here */
+    L[0] = v[0], L[nqp] = v[1], L[2 * nqp] = v[2], L[3 * nqp] = v[3];
+  } else {
+    for (int j = 0; j < nps; j++, L += nqp) *L = v[j];
+  }
+  uint64_t *lw = &r->live[qi >> 6];
+  *lw = np ? *lw | bit : *lw & ~bit;
   if (c->stale >> (r->qrank[qi] & 63) & 1) return;
   const uint64_t *R = r->R + r->qrank[qi];
   uint64_t t = NEVER;
@@ -613,10 +621,10 @@ static inline void sched_eval(ax_dram_ctrl *c) {
   uint64_t clk = c->clk;
   ax_dram_ready *r = &c->rdy;
   if (c->stale) {
-    c->sch_clk = r->ops->all(r, clk, c->rmask, c->stale);
+    c->sch_clk = ax_dram_ready_all(r, clk, c->rmask, c->stale);
     c->stale = 0;
   } else if (clk > c->sch_clk) {
-    c->sch_clk = r->ops->at(r, clk, c->rmask);
+    c->sch_clk = ax_dram_ready_at(r, clk, c->rmask);
   }
 }
 
@@ -691,9 +699,19 @@ static void update_timing(ax_dram_ctrl *c, int p, int ra, int bi, uint64_t clk) 
    * this bank's group moved (the local times of the queues reading it: its
    * own queue, and a rank's queue, the caller rebuilds) */
   c->stale |= (c->rk_own[p] || bi < 0 ? 1ull << (ra & 63) : 0) | (c->rk_oth[p] ? c->rk_all : 0);
-  if (bi < 0) {
-    for (int qi = c->per_rank ? ra : ra * c->nbanks, e = c->per_rank ? ra + 1 : qi + c->nbanks; qi < e; qi++)
-      local_set(c, qi);
+  if (bi < 0 && c->per_rank) {
+    local_set(c, ra);
+  } else if (bi < 0) { /* every bank of the rank: the bumped slots of each queue maxed in, as below */
+    size_t nqp = (size_t)c->rdy.nqp;
+    unsigned js = c->bankj[p] | c->bgj[p];
+    for (int qi = ra * c->nbanks, e = qi + c->nbanks; qi < e; qi++) {
+      const uint64_t *b = bank_t(c, qi), *g = bg_t(c, qi / c->nbpg);
+      for (unsigned m = js; m; m &= m - 1) {
+        int j = __builtin_ctz(m);
+        uint64_t *L = c->rdy.L + (size_t)j * nqp + (size_t)qi;
+        *L = max64(*L, max64(b[c->ps[j]], g[c->ps[j]]));
+      }
+    }
   } else if (!c->per_rank) {
     /* a bank queue's local time of slot j is max(its bank's, its group's
      * time) when it plans slot j (NEVER otherwise): a group time that

@@ -14,66 +14,18 @@
 #endif
 
 /* The plain passes visit only the queues worth a look (valid and live). */
-/* The valid live queues with T <= t into rmask. */
-static void mask_plain(const ax_dram_ready *r, uint64_t t, uint64_t *rmask) {
-  for (int w = 0; w < (r->nq + 63) / 64; w++) {
-    uint64_t m = 0;
-    for (uint64_t x = r->valid[w] & r->live[w]; x; x &= x - 1)
-      m |= r->T[w * 64 + __builtin_ctzll(x)] <= t ? x & -x : 0;
-    rmask[w] = m;
-  }
+static uint64_t all_plain(ax_dram_ready *r, uint64_t clk, uint64_t *rmask, uint64_t ranks) {
+  return ax_dram_ready_all_plain(r, clk, rmask, ranks);
 }
 
 static uint64_t at_plain(const ax_dram_ready *r, uint64_t clk, uint64_t *rmask) {
-  uint64_t tmin = AX_DRAM_NEVER, any = 0;
-  for (int w = 0; w < (r->nq + 63) / 64; w++) {
-    uint64_t m = 0;
-    for (uint64_t x = r->valid[w] & r->live[w]; x; x &= x - 1) {
-      uint64_t t = r->T[w * 64 + __builtin_ctzll(x)];
-      m |= t <= clk ? x & -x : 0;
-      tmin = t < tmin ? t : tmin;
-    }
-    rmask[w] = m;
-    any |= m;
-  }
-  if (any) return clk;
-  if (tmin != AX_DRAM_NEVER) mask_plain(r, tmin, rmask);
-  return tmin;
-}
-
-/* T of queue q from L and R. */
-static inline uint64_t queue_t(const ax_dram_ready *r, int q) {
-  const uint64_t *L = r->L + q, *R = r->R + r->qrank[q];
-  uint64_t t = AX_DRAM_NEVER;
-  for (int j = 0; j < r->nps; j++, L += r->nqp) {
-    uint64_t l = *L, y = R[r->psr[j]];
-    l = l > y ? l : y;
-    t = l < t ? l : t;
-  }
-  return t;
-}
-
-static uint64_t all_plain(ax_dram_ready *r, uint64_t clk, uint64_t *rmask, uint64_t ranks) {
-  for (int w = 0; w < (r->nq + 63) / 64; w++)
-    for (uint64_t x = r->valid[w] & r->live[w]; x; x &= x - 1) {
-      int q = w * 64 + __builtin_ctzll(x);
-      if (ranks >> (r->qrank[q] & 63) & 1) r->T[q] = queue_t(r, q);
-    }
-  return at_plain(r, clk, rmask);
-}
-
-/* Queues worth a look, up to `enough`: a few are done faster one by one. */
-static inline int few_to_look(const ax_dram_ready *r, int enough) {
-  int n = 0;
-  for (int w = 0; w < (r->nq + 63) / 64 && n <= enough; w++) n += __builtin_popcountll(r->valid[w] & r->live[w]);
-  return n <= enough;
+  return ax_dram_ready_at_plain(r, clk, rmask);
 }
 
 static const ax_dram_ready_ops plain_ops = {all_plain, at_plain};
 
 #ifdef AX_HAVE_AVX512
 #define AVX512 __attribute__((target("avx512f")))
-#define FEW 4 /* up to this many queues to look at, the plain pass is faster */
 #if defined(__clang__)
 #define UNROLL _Pragma("unroll")
 #else
@@ -102,7 +54,6 @@ AVX512 static inline uint64_t next_avx512(const ax_dram_ready *r, uint64_t clk, 
 }
 
 AVX512 static uint64_t at_avx512(const ax_dram_ready *r, uint64_t clk, uint64_t *rmask) {
-  if (few_to_look(r, FEW)) return at_plain(r, clk, rmask);
   __m512i vmin = _mm512_set1_epi64(-1), vclk = _mm512_set1_epi64((long long)clk);
   int nb = r->nqp / 8;
   uint64_t any = 0;
@@ -200,7 +151,6 @@ AVX512 static uint64_t all_avx512_64x4(ax_dram_ready *r, uint64_t clk, uint64_t 
 }
 
 AVX512 static uint64_t all_avx512(ax_dram_ready *r, uint64_t clk, uint64_t *rmask, uint64_t ranks) {
-  if (few_to_look(r, FEW)) return all_plain(r, clk, rmask, ranks);
   if (r->nq <= 64 && r->nps == 4) return all_avx512_64x4(r, clk, rmask, ranks);
   switch (r->nps) { /* ACT, PRE, RD, WR: 4 when RDA / WRA share RD's / WR's times (every standard here) */
   case 4: return all_avx512_n(r, clk, rmask, ranks, 4);

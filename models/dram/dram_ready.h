@@ -62,4 +62,70 @@ void ax_dram_ready_free(ax_dram_ready *r);
 /* Whether the vector pass is in use (the CPU has it and it was not turned off). */
 int ax_dram_ready_simd(const ax_dram_ready *r);
 
+/* ---- the plain pass, inline: with a few queues to look at it beats the
+ * vector one, and the controller's hot loop inlines it ---- */
+
+/* The valid live queues with T <= t into rmask. */
+static inline void ax_dram_ready_mask_plain(const ax_dram_ready *r, uint64_t t, uint64_t *rmask) {
+  for (int w = 0; w < (r->nq + 63) / 64; w++) {
+    uint64_t m = 0;
+    for (uint64_t x = r->valid[w] & r->live[w]; x; x &= x - 1)
+      m |= r->T[w * 64 + __builtin_ctzll(x)] <= t ? x & -x : 0;
+    rmask[w] = m;
+  }
+}
+
+/* ops->at by plain loops. */
+static inline uint64_t ax_dram_ready_at_plain(const ax_dram_ready *r, uint64_t clk, uint64_t *rmask) {
+  uint64_t tmin = UINT64_MAX, any = 0;
+  for (int w = 0; w < (r->nq + 63) / 64; w++) {
+    uint64_t m = 0;
+    for (uint64_t x = r->valid[w] & r->live[w]; x; x &= x - 1) {
+      uint64_t t = r->T[w * 64 + __builtin_ctzll(x)];
+      m |= t <= clk ? x & -x : 0;
+      tmin = t < tmin ? t : tmin;
+    }
+    rmask[w] = m;
+    any |= m;
+  }
+  if (any) return clk;
+  if (tmin != UINT64_MAX) ax_dram_ready_mask_plain(r, tmin, rmask);
+  return tmin;
+}
+
+/* ops->all by plain loops. */
+static inline uint64_t ax_dram_ready_all_plain(ax_dram_ready *r, uint64_t clk, uint64_t *rmask, uint64_t ranks) {
+  for (int w = 0; w < (r->nq + 63) / 64; w++)
+    for (uint64_t x = r->valid[w] & r->live[w]; x; x &= x - 1) {
+      int q = w * 64 + __builtin_ctzll(x);
+      if (!(ranks >> (r->qrank[q] & 63) & 1)) continue;
+      const uint64_t *L = r->L + q, *R = r->R + r->qrank[q];
+      uint64_t t = UINT64_MAX;
+      for (int j = 0; j < r->nps; j++, L += r->nqp) {
+        uint64_t l = *L, y = R[r->psr[j]];
+        l = l > y ? l : y;
+        t = l < t ? l : t;
+      }
+      r->T[q] = t;
+    }
+  return ax_dram_ready_at_plain(r, clk, rmask);
+}
+
+/* Whether at most 4 queues are worth a look (valid and live). */
+static inline int ax_dram_ready_few(const ax_dram_ready *r) {
+  int n = 0;
+  for (int w = 0; w < (r->nq + 63) / 64 && n <= 4; w++) n += __builtin_popcountll(r->valid[w] & r->live[w]);
+  return n <= 4;
+}
+
+/* ops->all, plain when a few queues are worth a look. */
+static inline uint64_t ax_dram_ready_all(ax_dram_ready *r, uint64_t clk, uint64_t *rmask, uint64_t ranks) {
+  return ax_dram_ready_few(r) ? ax_dram_ready_all_plain(r, clk, rmask, ranks) : r->ops->all(r, clk, rmask, ranks);
+}
+
+/* ops->at, plain when a few queues are worth a look. */
+static inline uint64_t ax_dram_ready_at(const ax_dram_ready *r, uint64_t clk, uint64_t *rmask) {
+  return ax_dram_ready_few(r) ? ax_dram_ready_at_plain(r, clk, rmask) : r->ops->at(r, clk, rmask);
+}
+
 #endif

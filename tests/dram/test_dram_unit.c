@@ -544,16 +544,17 @@ static void test_ready_pass(void **st) {
     r.valid[0] &= ~1ull; /* queue 0 held: at 100 the rank-0 queues 3 .. 18 (5q <= 100) */
     assert_int_equal(r.ops->at(&r, 100, m), 100);
     assert_int_equal(m[0], 1ull << 3 | 1ull << 6 | 1ull << 9 | 1ull << 12 | 1ull << 15 | 1ull << 18);
-    r.live[0] = 1ull << 1 | 1ull << 30 | 1ull << 61; /* three queues: one by one */
+    r.live[0] = 1ull << 1 | 1ull << 30 | 1ull << 61; /* three queues: one by one (the plain pass) */
     r.live[1] = 0;
+    assert_true(ax_dram_ready_few(&r));
     r.T[30] = 0; /* queue 30 is of rank 0: kept while only rank 1 moved */
-    assert_int_equal(r.ops->all(&r, 150, m, 1ull << 1), 150);
+    assert_int_equal(ax_dram_ready_all(&r, 150, m, 1ull << 1), 150);
     assert_int_equal(r.T[30], 0);
-    assert_int_equal(r.ops->all(&r, 150, m, 1ull << 0), 150);
+    assert_int_equal(ax_dram_ready_all(&r, 150, m, 1ull << 0), 150);
     assert_int_equal(r.T[30], 150); /* computed again */
     assert_int_equal(m[0], 1ull << 1 | 1ull << 30);
     assert_int_equal(m[1], 0);
-    assert_int_equal(r.ops->at(&r, 50, m), 110); /* the first ready: queue 1 at 110 */
+    assert_int_equal(ax_dram_ready_at(&r, 50, m), 110); /* the first ready: queue 1 at 110 */
     assert_int_equal(m[0], 1ull << 1);
     ax_dram_ready_free(&r);
   }
