@@ -7,12 +7,15 @@
  * two change only when a command goes to that bank group, so the
  * controller keeps them folded per queue and planned command slot: the
  * queue's "local" time L[j][q] (NEVER: nothing of slot j planned). The
- * rank's times R[j][r] change on almost every command, so they are applied
- * here, for every queue in one pass:
- *     T[q] = min over j of max(L[j][q], R[j][rank of q])
- * is the exact first cycle queue q has a command ready. The pass is a few
- * vector instructions per 8 queues where the CPU has AVX-512, plain loops
- * elsewhere; both give the same numbers.
+ * rank's times R change on almost every command, so they are applied
+ * here, to the queues of the ranks a command touched, in one pass:
+ *     T[q] = min over j of max(L[j][q], R[slot ps[j]][rank of q])
+ * is the exact first cycle queue q has a command ready. The pass answers
+ * the first cycle >= now at which a queue is ready and which ones are. It
+ * is a few vector instructions per 8 queues where the CPU has AVX-512,
+ * plain loops elsewhere or when at most 4 queues are worth a look; both
+ * give the same answers (AXSIM_DRAM_NO_SIMD=1 in the environment forces
+ * the plain loops, for tests).
  */
 #ifndef AX_DRAM_READY_H
 #define AX_DRAM_READY_H
@@ -40,7 +43,7 @@ struct ax_dram_ready {
   const uint64_t *R;           /* rank times, the caller's: slot k of rank r at R[k * rs + r] */
   uint64_t *T;                 /* [nqp] */
   uint64_t *valid;             /* [(nq + 63) / 64]: queues that may be looked at (`at` trusts their T:
-                                * run `all` after making one valid) */
+                                * run `all` for every rank after making one valid) */
   uint64_t *live;              /* [(nq + 63) / 64]: queues with something planned, the caller's to
                                 * keep (the passes skip the others; their T goes stale) */
   int64_t *qrank;              /* [nqp]: rank of each queue (0 for padding) */
@@ -51,8 +54,8 @@ struct ax_dram_ready {
 
 /* Allocate for nq queues of ranks qrank[], nps planned slots ps[] and
  * nranks ranks whose times R has (stride rs, >= 8 and >= nranks); every
- * L NEVER, every queue valid, none live. simd = 0 forces the plain loops. -1 on no
- * memory. */
+ * L NEVER, every queue valid, none live. simd = 0 forces the plain
+ * loops. -1 on no memory. */
 int ax_dram_ready_init(ax_dram_ready *r, int nq, const int *qrank, int nps, const uint8_t *ps, int nranks,
                        const uint64_t *R, int rs, int simd);
 
