@@ -176,7 +176,6 @@ struct ax_dram_ctrl {
   ax_dram_ready rdy;
   int nps;
   uint8_t ps[AX_DRAM_CMD_STD_N], psj[AX_DRAM_CMD_STD_N];
-  uint32_t psr[AX_DRAM_CMD_STD_N]; /* ps[j] * rs: slot j's row of rank times */
   uint64_t *rmask;
   uint64_t sch_clk;
   uint64_t stale;              /* bit r & 63: the T of rank r's queues miss a change of its times */
@@ -469,7 +468,6 @@ ax_dram_ctrl *ax_dram_ctrl_new(const ax_dram_cfg *cfg, const ax_dram_timing *t, 
       for (int j = 0; j < c->nps; j++) c->bankj[p] |= (uint8_t)((c->ps[j] == nx) << j);
     }
   }
-  for (int j = 0; j < c->nps; j++) c->psr[j] = (uint32_t)(c->ps[j] * c->rs);
   for (int p = 0; p < AX_DRAM_CMD_STD_N; p++) {
     c->rk_own[p] = c->nul[p][AX_DRAM_SC_RANK] || c->win_prev[p] || c->bgj[p];
     c->rk_oth[p] = c->nul[p][AX_DRAM_SC_OTHER_RANKS] > 0;
@@ -596,13 +594,7 @@ static inline void local_set(ax_dram_ctrl *c, int qi) {
   uint64_t *lw = &r->live[qi >> 6];
   *lw = np ? *lw | bit : *lw & ~bit;
   if (c->stale >> (r->qrank[qi] & 63) & 1) return;
-  const uint64_t *R = r->R + r->qrank[qi];
-  uint64_t t = NEVER;
-  for (int j = 0; j < nps; j++) {
-    uint64_t x = max64(v[j], R[c->psr[j]]);
-    t = x < t ? x : t;
-  }
-  r->T[qi] = t;
+  uint64_t t = r->T[qi] = ax_dram_ready_queue_t(r, qi);
   if (!(r->valid[qi >> 6] & bit)) return;
   if (t < c->sch_clk) c->sch_clk = 0; /* ready before the others: find the first cycle again */
   else c->rmask[qi >> 6] = (c->rmask[qi >> 6] & ~bit) | (t == c->sch_clk ? bit : 0);

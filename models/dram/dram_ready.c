@@ -168,7 +168,6 @@ int ax_dram_ready_init(ax_dram_ready *r, int nq, const int *qrank, int nps, cons
   r->nq = nq;
   r->nqp = (nq + 7) / 8 * 8;
   r->nps = nps;
-  memcpy(r->ps, ps, (size_t)nps);
   for (int j = 0; j < nps; j++) r->psr[j] = (uint32_t)ps[j] * (uint32_t)rs;
   r->R = R;
   r->rs = rs;
@@ -207,6 +206,3 @@ void ax_dram_ready_free(ax_dram_ready *r) {
   free(r->L); free(r->T); free(r->valid); free(r->live); free(r->qrank); free(r->brank); free(r->brank1);
   memset(r, 0, sizeof *r);
 }
-
-/* Whether the vector pass is in use. */
-int ax_dram_ready_simd(const ax_dram_ready *r) { return r->ops != &plain_ops; }

@@ -37,8 +37,7 @@ typedef struct ax_dram_ready_ops {
 struct ax_dram_ready {
   int nq, nqp;                 /* queues, and rounded up to a multiple of 8 (padding: L = NEVER, not valid) */
   int nps, rs;                 /* planned slots; row stride of R (>= 8, >= ranks) */
-  uint8_t ps[8];               /* the planned slots: L's row j is slot ps[j] */
-  uint32_t psr[8];             /* ps[j] * rs: where slot j's rank times start in R */
+  uint32_t psr[8];             /* ps[j] * rs: where L's row j (slot ps[j]) finds its rank times in R */
   uint64_t *L;                 /* [nps][nqp] (AX_DRAM_CMD_STD_N rows allocated: the caller may write them all) */
   const uint64_t *R;           /* rank times, the caller's: slot k of rank r at R[k * rs + r] */
   uint64_t *T;                 /* [nqp] */
@@ -61,9 +60,6 @@ int ax_dram_ready_init(ax_dram_ready *r, int nq, const int *qrank, int nps, cons
 
 /* Free what init allocated. */
 void ax_dram_ready_free(ax_dram_ready *r);
-
-/* Whether the vector pass is in use (the CPU has it and it was not turned off). */
-int ax_dram_ready_simd(const ax_dram_ready *r);
 
 /* ---- the plain pass, inline: with a few queues to look at it beats the
  * vector one, and the controller's hot loop inlines it ---- */
@@ -96,20 +92,24 @@ static inline uint64_t ax_dram_ready_at_plain(const ax_dram_ready *r, uint64_t c
   return tmin;
 }
 
+/* T of queue q from its L and its rank's R. */
+static inline uint64_t ax_dram_ready_queue_t(const ax_dram_ready *r, int q) {
+  const uint64_t *L = r->L + q, *R = r->R + r->qrank[q];
+  uint64_t t = UINT64_MAX;
+  for (int j = 0; j < r->nps; j++, L += r->nqp) {
+    uint64_t l = *L, y = R[r->psr[j]];
+    l = l > y ? l : y;
+    t = l < t ? l : t;
+  }
+  return t;
+}
+
 /* ops->all by plain loops. */
 static inline uint64_t ax_dram_ready_all_plain(ax_dram_ready *r, uint64_t clk, uint64_t *rmask, uint64_t ranks) {
   for (int w = 0; w < (r->nq + 63) / 64; w++)
     for (uint64_t x = r->valid[w] & r->live[w]; x; x &= x - 1) {
       int q = w * 64 + __builtin_ctzll(x);
-      if (!(ranks >> (r->qrank[q] & 63) & 1)) continue;
-      const uint64_t *L = r->L + q, *R = r->R + r->qrank[q];
-      uint64_t t = UINT64_MAX;
-      for (int j = 0; j < r->nps; j++, L += r->nqp) {
-        uint64_t l = *L, y = R[r->psr[j]];
-        l = l > y ? l : y;
-        t = l < t ? l : t;
-      }
-      r->T[q] = t;
+      if (ranks >> (r->qrank[q] & 63) & 1) r->T[q] = ax_dram_ready_queue_t(r, q);
     }
   return ax_dram_ready_at_plain(r, clk, rmask);
 }
