@@ -654,8 +654,9 @@ static inline void bump_all(uint64_t *tt, const ulat *l, int n, uint64_t clk) {
 }
 
 /* Apply the rules of command p issued at `clk` to bank bi (index in
- * bank[]) of rank ra; bi = -1 for rank-wide commands. */
-static void update_timing(ax_dram_ctrl *c, int p, int ra, int bi, uint64_t clk) {
+ * bank[]) of bank group gi (in bg[]) of rank ra; bi = -1 for rank-wide
+ * commands. */
+static void update_timing(ax_dram_ctrl *c, int p, int ra, int gi, int bi, uint64_t clk) {
   if (bi >= 0) { /* a bank command: its flat list (build_bumps) */
     int k = bi * AX_DRAM_CMD_STD_N + p;
     uint64_t *et = c->et;
@@ -708,9 +709,9 @@ static void update_timing(ax_dram_ctrl *c, int p, int ra, int bi, uint64_t clk) 
     /* a bank queue's local time of slot j is max(its bank's, its group's
      * time) when it plans slot j (NEVER otherwise): a group time that
      * grew is maxed in */
-    const uint64_t *g = bg_t(c, bi / c->nbpg);
+    const uint64_t *g = bg_t(c, gi);
     size_t nqp = (size_t)c->rdy.nqp;
-    int q0 = bi - bi % c->nbpg, n = c->nbpg;
+    int q0 = gi * c->nbpg, n = c->nbpg; /* the group's banks (and queues) */
     for (unsigned m = c->bgj[p]; m; m &= m - 1) {
       int j = __builtin_ctz(m);
       uint64_t v = g[c->ps[j]], *L = c->rdy.L + (size_t)j * nqp + (size_t)q0;
@@ -745,7 +746,7 @@ static void set_open(ax_dram_ctrl *c, int ra, int delta) {
 
 /* Issue a bank command (ACT, PRE, RD, WR, RDA, WRA, REFPB). */
 static void issue_bank(ax_dram_ctrl *c, int cmd, int ra, int bg, int ba, int row, int col, uint64_t addr) {
-  int bi = (ra * c->nbg + bg) * c->nbpg + ba;
+  int gi = ra * c->nbg + bg, bi = gi * c->nbpg + ba;
   bank_st *b = &c->bank[bi];
   log_cmd(c, cmd, ra, bg, ba, row, col);
   switch (cmd) {
@@ -797,7 +798,7 @@ static void issue_bank(ax_dram_ctrl *c, int cmd, int ra, int bg, int ba, int row
     b->hits = 0;
     set_open(c, ra, -1);
   }
-  update_timing(c, cmd, ra, bi, c->clk);
+  update_timing(c, cmd, ra, gi, bi, c->clk);
   queue_touch(c, c->per_rank ? ra : bi); /* the bank changed: look again */
 }
 
@@ -1003,7 +1004,7 @@ static int finish_refresh(ax_dram_ctrl *c) {
   if (cmd == AX_DRAM_REFAB) {
     log_cmd(c, cmd, ra, -1, -1, -1, -1);
     c->st.num_ref_cmds++;
-    update_timing(c, cmd, ra, -1, c->clk);
+    update_timing(c, cmd, ra, -1, -1, c->clk);
   } else {
     issue_bank(c, cmd, ra, g0, b0, -1, -1, 0);
   }
@@ -1132,7 +1133,9 @@ static void schedule_transaction(ax_dram_ctrl *c) {
                           .gi = (uint16_t)(a.ra * c->nbg + a.bg), .cmd = (uint8_t)cmd};
     q->nk[cmd]++;
     q->kinds |= 1u << cmd;
-    queue_touch(c, t->qi);
+    /* a bank queue's plan reads its first entry and the entries to the
+     * open row: appending a miss behind others leaves it as it is */
+    if (c->per_rank || q->n == 1 || c->bank[q->e[0].bi].open_row == a.ro) queue_touch(c, t->qi);
     c->ncmd++;
     c->tw[tqi][t->qi]--;
     c->mov[tqi]--;
