@@ -591,8 +591,7 @@ static inline void local_set(ax_dram_ctrl *c, int qi) {
   } else {
     for (int j = 0; j < nps; j++, L += nqp) *L = v[j];
   }
-  uint64_t *lw = &r->live[qi >> 6];
-  *lw = np ? *lw | bit : *lw & ~bit;
+  ax_dram_ready_set_live(r, qi, np);
   if (c->stale >> (r->qrank[qi] & 63) & 1) return;
   uint64_t t = r->T[qi] = ax_dram_ready_queue_t(r, qi);
   if (!(r->valid[qi >> 6] & bit)) return;
@@ -917,7 +916,7 @@ static void set_refresh_range(ax_dram_ctrl *c) {
     uint64_t v = bit_range(0, hi - lo);
     if (c->ref_lo < hi && c->ref_hi > lo)
       v &= ~bit_range((c->ref_lo > lo ? c->ref_lo : lo) - lo, (c->ref_hi < hi ? c->ref_hi : hi) - lo);
-    c->rdy.valid[w] = v;
+    ax_dram_ready_set_valid(&c->rdy, w, v);
   }
   c->stale = c->rk_all; /* a queue held until now has no T yet: the whole pass again */
 }

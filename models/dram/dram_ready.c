@@ -201,6 +201,27 @@ int ax_dram_ready_init(ax_dram_ready *r, int nq, const int *qrank, int nps, cons
   return 0;
 }
 
+/* Set bits of x, by shifts and adds (a baseline x86-64 build has no
+ * popcnt instruction: __builtin_popcountll would call libgcc). */
+static int popcount64(uint64_t x) {
+  x -= (x >> 1) & 0x5555555555555555ull;
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+  return (int)((x * 0x0101010101010101ull) >> 56);
+}
+
+/* Word w of the valid mask. */
+void ax_dram_ready_set_valid(ax_dram_ready *r, int w, uint64_t v) {
+  r->nwl += popcount64(v & r->live[w]) - popcount64(r->valid[w] & r->live[w]);
+  r->valid[w] = v;
+}
+
+/* nwl again from the masks, after writing them directly. */
+void ax_dram_ready_recount(ax_dram_ready *r) {
+  r->nwl = 0;
+  for (int w = 0; w < (r->nq + 63) / 64; w++) r->nwl += popcount64(r->valid[w] & r->live[w]);
+}
+
 /* Free what init allocated. */
 void ax_dram_ready_free(ax_dram_ready *r) {
   free(r->L); free(r->T); free(r->valid); free(r->live); free(r->qrank); free(r->brank); free(r->brank1);

@@ -45,6 +45,8 @@ struct ax_dram_ready {
                                 * run `all` for every rank after making one valid) */
   uint64_t *live;              /* [(nq + 63) / 64]: queues with something planned, the caller's to
                                 * keep (the passes skip the others; their T goes stale) */
+  int nwl;                     /* valid live queues: kept by set_live / set_valid (recount after
+                                * writing the masks directly) */
   int64_t *qrank;              /* [nqp]: rank of each queue (0 for padding) */
   uint64_t *brank;             /* [nqp / 8]: per block of 8, bit r & 63 for each rank in it */
   int *brank1;                 /* [nqp / 8]: a block's one rank, -1 if it has several */
@@ -114,24 +116,25 @@ static inline uint64_t ax_dram_ready_all_plain(ax_dram_ready *r, uint64_t clk, u
   return ax_dram_ready_at_plain(r, clk, rmask);
 }
 
-/* Set bits of x, by shifts and adds (a baseline x86-64 build has no
- * popcnt instruction: __builtin_popcountll calls libgcc, 2 % of a run). */
-static inline int ax_dram_popcount(uint64_t x) {
-  x -= (x >> 1) & 0x5555555555555555ull;
-  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
-  return (int)((x * 0x0101010101010101ull) >> 56);
+/* Queue q live (something planned) or not. */
+static inline void ax_dram_ready_set_live(ax_dram_ready *r, int q, int on) {
+  uint64_t bit = 1ull << (q & 63), *lw = &r->live[q >> 6];
+  if (r->valid[q >> 6] & bit) r->nwl += (on != 0) - ((*lw & bit) != 0);
+  *lw = on ? *lw | bit : *lw & ~bit;
 }
+
+/* Word w of the valid mask. */
+void ax_dram_ready_set_valid(ax_dram_ready *r, int w, uint64_t v);
+
+/* nwl again from the masks, after writing them directly. */
+void ax_dram_ready_recount(ax_dram_ready *r);
 
 /* Whether at most 4 queues are worth a look (valid and live). 4: with the
  * vector pass on every call the sequential bench (1-2 queues busy) ran
  * 6.6 M req/s against 7.4 before the pass; 8 measured no different on
- * bench_dram (docs/dram.md). */
-static inline int ax_dram_ready_few(const ax_dram_ready *r) {
-  int n = 0;
-  for (int w = 0; w < (r->nq + 63) / 64 && n <= 4; w++) n += ax_dram_popcount(r->valid[w] & r->live[w]);
-  return n <= 4;
-}
+ * bench_dram (docs/dram.md). A count kept on each change: counting the
+ * mask's bits on each look was 2 % of a random run. */
+static inline int ax_dram_ready_few(const ax_dram_ready *r) { return r->nwl <= 4; }
 
 /* ops->all, plain when a few queues are worth a look. */
 static inline uint64_t ax_dram_ready_all(ax_dram_ready *r, uint64_t clk, uint64_t *rmask, uint64_t ranks) {

@@ -521,6 +521,8 @@ static void test_ready_pass(void **st) {
     r.valid[1] &= ~(1ull << (69 - 64));
     r.live[0] = ~(1ull << 2) & ~(0xffull << 40);
     r.live[1] = 0x3f;
+    ax_dram_ready_recount(&r);
+    assert_false(ax_dram_ready_few(&r));
     uint64_t m[2];
     assert_int_equal(r.ops->all(&r, 120, m, ~0ull), 120); /* some are ready at 120 already */
     assert_int_equal(r.T[0], 100);
@@ -541,12 +543,22 @@ static void test_ready_pass(void **st) {
     assert_int_equal(r.ops->at(&r, 99, m), 100); /* nothing ready before 100: then rank 0's 0 .. 18 */
     assert_int_equal(m[0], 1ull << 0 | 1ull << 3 | 1ull << 6 | 1ull << 9 | 1ull << 12 | 1ull << 15 | 1ull << 18);
     assert_int_equal(m[1], 0);
-    r.valid[0] &= ~1ull; /* queue 0 held: at 100 the rank-0 queues 3 .. 18 (5q <= 100) */
+    ax_dram_ready_set_valid(&r, 0, r.valid[0] & ~1ull); /* queue 0 held: at 100 the rank-0 queues 3 .. 18 (5q <= 100) */
     assert_int_equal(r.ops->at(&r, 100, m), 100);
     assert_int_equal(m[0], 1ull << 3 | 1ull << 6 | 1ull << 9 | 1ull << 12 | 1ull << 15 | 1ull << 18);
     r.live[0] = 1ull << 1 | 1ull << 30 | 1ull << 61; /* three queues: one by one (the plain pass) */
     r.live[1] = 0;
+    ax_dram_ready_recount(&r);
     assert_true(ax_dram_ready_few(&r));
+    ax_dram_ready_set_live(&r, 5, 1); /* four, then five: the count follows */
+    assert_true(ax_dram_ready_few(&r));
+    ax_dram_ready_set_live(&r, 6, 1);
+    assert_false(ax_dram_ready_few(&r));
+    ax_dram_ready_set_valid(&r, 0, r.valid[0] & ~(1ull << 6)); /* held: not counted */
+    assert_true(ax_dram_ready_few(&r));
+    ax_dram_ready_set_live(&r, 6, 0); /* held and dead: the count stays */
+    ax_dram_ready_set_live(&r, 5, 0);
+    assert_int_equal(r.nwl, 3);
     r.T[30] = 0; /* queue 30 is of rank 0: kept while only rank 1 moved */
     assert_int_equal(ax_dram_ready_all(&r, 150, m, 1ull << 1), 150);
     assert_int_equal(r.T[30], 0);
@@ -578,6 +590,7 @@ static void test_ready_pass_common_shape(void **st) {
     for (int j = 0; j < 4; j++)
       for (int q = 0; q < NQ; q++) r.L[j * r.nqp + q] = xorshift64s(&s2) % 5 ? xorshift64s(&s2) % 300 : AX_DRAM_NEVER;
     r.live[0] = (1ull << NQ) - 1;
+    ax_dram_ready_recount(&r);
     for (uint64_t clk = 0; clk < 320; clk += 40) {
       uint64_t m[1], want = 0, first = AX_DRAM_NEVER, t[NQ];
       for (int q = 0; q < NQ; q++) { /* min over slots of max(L, R of its rank) */
