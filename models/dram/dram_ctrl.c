@@ -180,8 +180,9 @@ struct ax_dram_ctrl {
   uint64_t sch_clk;
   uint64_t stale;              /* bit r & 63: the T of rank r's queues miss a change of its times */
   uint64_t rk_all;             /* every rank's bit */
-  uint8_t rk_own[AX_DRAM_CMD_STD_N], rk_oth[AX_DRAM_CMD_STD_N]; /* per command: it moves times its
-                                * rank's queues read (rank rules, windows, bank group), the other ranks' */
+  uint8_t rk_own[AX_DRAM_CMD_STD_N];   /* per command: it moves times its rank's queues read (rank
+                                       * rules, windows, bank group) */
+  uint64_t rk_oth[AX_DRAM_CMD_STD_N];  /* per command: rk_all if it moves the other ranks' times */
   int ncw;                     /* words of a queue bitmask */
   uint8_t bgj[AX_DRAM_CMD_STD_N]; /* per command: bit j if it bumps its bank group's time of slot ps[j] */
   uint8_t bankj[AX_DRAM_CMD_STD_N]; /* the same for its bank's (a rank-wide command: every bank's) */
@@ -189,6 +190,8 @@ struct ax_dram_ctrl {
   int ncmd;                    /* commands in all command queues */
   int ref_lo, ref_hi;          /* queues a pending refresh holds back: [lo, hi) */
   tqueue rq, wq;
+  const tqueue *acc[2];        /* where a read [0] / a write [1] goes (rq or wq), and its cap */
+  int acc_cap[2];
   uint8_t *qfull;              /* per command queue: holds cmd_queue_size commands */
   int *tw[2];                  /* per command queue: transactions for it in rq [0] / wq [1] */
   int mov[2];                  /* transactions in rq / wq whose command queue has room */
@@ -470,9 +473,9 @@ ax_dram_ctrl *ax_dram_ctrl_new(const ax_dram_cfg *cfg, const ax_dram_timing *t, 
   }
   for (int p = 0; p < AX_DRAM_CMD_STD_N; p++) {
     c->rk_own[p] = c->nul[p][AX_DRAM_SC_RANK] || c->win_prev[p] || c->bgj[p];
-    c->rk_oth[p] = c->nul[p][AX_DRAM_SC_OTHER_RANKS] > 0;
   }
   for (int ra = 0; ra < c->nranks; ra++) c->rk_all |= 1ull << (ra & 63);
+  for (int p = 0; p < AX_DRAM_CMD_STD_N; p++) c->rk_oth[p] = c->nul[p][AX_DRAM_SC_OTHER_RANKS] ? c->rk_all : 0;
   c->stale = c->rk_all;
   int *qrank = malloc((size_t)c->nq * sizeof *qrank);
   for (int qi = 0; qrank && qi < c->nq; qi++) qrank[qi] = c->per_rank ? qi : qi / c->nbanks;
@@ -490,6 +493,9 @@ ax_dram_ctrl *ax_dram_ctrl_new(const ax_dram_cfg *cfg, const ax_dram_timing *t, 
   c->rq.cap = c->wq.cap = tq;
   c->rq.e = malloc((size_t)tq * sizeof(trans));
   c->wq.e = malloc((size_t)tq * sizeof(trans));
+  c->acc[0] = &c->rq;
+  c->acc[1] = cfg->unified_queue ? &c->rq : &c->wq;
+  c->acc_cap[0] = c->acc_cap[1] = cfg->unified_queue ? tq : cfg->trans_queue_size;
   c->qfull = calloc((size_t)c->nq, 1);
   if (!c->qfull) { ax_dram_ctrl_free(c); return NULL; }
   for (int k = 0; k < 2; k++) {
@@ -690,7 +696,7 @@ static void update_timing(ax_dram_ctrl *c, int p, int ra, int gi, int bi, uint64
   /* the T of the ranks whose times moved, and of this rank when a time of
    * this bank's group moved (the local times of the queues reading it: its
    * own queue, and a rank's queue, the caller rebuilds) */
-  c->stale |= (c->rk_own[p] || bi < 0 ? 1ull << (ra & 63) : 0) | (c->rk_oth[p] ? c->rk_all : 0);
+  c->stale |= (uint64_t)(c->rk_own[p] | (bi < 0)) << (ra & 63) | c->rk_oth[p];
   if (bi < 0 && c->per_rank) {
     local_set(c, ra);
   } else if (bi < 0) { /* every bank of the rank: the bumped slots of each queue maxed in, as below */
@@ -1152,14 +1158,12 @@ static void schedule_transaction(ax_dram_ctrl *c) {
 
 /* Whether a request (read or write) would be taken now. */
 int ax_dram_ctrl_can_accept(const ax_dram_ctrl *c, int is_write) {
-  if (c->cfg->unified_queue) return c->rq.n < c->rq.cap;
-  return is_write ? c->wq.n < c->cfg->trans_queue_size : c->rq.n < c->cfg->trans_queue_size;
+  return c->acc[is_write != 0]->n < c->acc_cap[is_write != 0];
 }
 
 /* Free transaction slots for a read or a write now. */
 int ax_dram_ctrl_room(const ax_dram_ctrl *c, int is_write) {
-  if (c->cfg->unified_queue) return c->rq.cap - c->rq.n;
-  return c->cfg->trans_queue_size - (is_write ? c->wq.n : c->rq.n);
+  return c->acc_cap[is_write != 0] - c->acc[is_write != 0]->n;
 }
 
 /* Take one request at cycle `cycle`. */
