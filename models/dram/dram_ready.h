@@ -41,10 +41,10 @@ struct ax_dram_ready {
   uint64_t *L;                 /* [nps][nqp] (AX_DRAM_CMD_STD_N rows allocated: the caller may write them all) */
   const uint64_t *R;           /* rank times, the caller's: slot k of rank r at R[k * rs + r] */
   uint64_t *T;                 /* [nqp] */
-  uint64_t *valid;             /* [(nq + 63) / 64]: queues that may be looked at (`at` trusts their T:
+  uint64_t *valid;             /* [(nq + 63) / 64]: queues that may be looked at, set through set_valid (`at` trusts their T:
                                 * run `all` for every rank after making one valid) */
   uint64_t *live;              /* [(nq + 63) / 64]: queues with something planned, the caller's to
-                                * keep (the passes skip the others; their T goes stale) */
+                                * keep through set_live (the passes skip the others; their T goes stale) */
   int nwl;                     /* valid live queues: kept by set_live / set_valid (recount after
                                 * writing the masks directly) */
   int64_t *qrank;              /* [nqp]: rank of each queue (0 for padding) */
