@@ -45,8 +45,8 @@
  * a command) compiled as one body with all they call inlined: the calls
  * and their register saves were ~10 % of the instructions. What runs
  * seldom (refresh) stays out of line, and the offer loop calls the cycle
- * from one place: the body inlined once is half the code, and random
- * reads ran ~3 % faster for it. */
+ * from one place: the body inlined once is under half the code (random
+ * reads within noise to ~3 % faster). */
 #if defined(__GNUC__)
 #define FLATTEN __attribute__((flatten))
 #define NOINLINE __attribute__((noinline))
