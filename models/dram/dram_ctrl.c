@@ -476,11 +476,11 @@ ax_dram_ctrl *ax_dram_ctrl_new(const ax_dram_cfg *cfg, const ax_dram_timing *t, 
       for (int j = 0; j < c->nps; j++) c->bankj[p] |= (uint8_t)((c->ps[j] == nx) << j);
     }
   }
+  for (int ra = 0; ra < c->nranks; ra++) c->rk_all |= 1ull << (ra & 63);
   for (int p = 0; p < AX_DRAM_CMD_STD_N; p++) {
     c->rk_own[p] = c->nul[p][AX_DRAM_SC_RANK] || c->win_prev[p] || c->bgj[p];
+    c->rk_oth[p] = c->nul[p][AX_DRAM_SC_OTHER_RANKS] ? c->rk_all : 0;
   }
-  for (int ra = 0; ra < c->nranks; ra++) c->rk_all |= 1ull << (ra & 63);
-  for (int p = 0; p < AX_DRAM_CMD_STD_N; p++) c->rk_oth[p] = c->nul[p][AX_DRAM_SC_OTHER_RANKS] ? c->rk_all : 0;
   c->stale = c->rk_all;
   int *qrank = malloc((size_t)c->nq * sizeof *qrank);
   for (int qi = 0; qrank && qi < c->nq; qi++) qrank[qi] = c->per_rank ? qi : qi / c->nbanks;
@@ -610,11 +610,9 @@ static inline void local_set(ax_dram_ctrl *c, int qi) {
   else c->rmask[qi >> 6] = (c->rmask[qi >> 6] & ~bit) | (t == c->sch_clk ? bit : 0);
 }
 
-static void plan_build(ax_dram_ctrl *c, int qi);
-
 /* Queue qi's contents or one of its banks changed: rebuild its plan (and
  * its local times). */
-static inline void queue_touch(ax_dram_ctrl *c, int qi) { plan_build(c, qi); }
+static void plan_build(ax_dram_ctrl *c, int qi);
 
 /* sch_clk and rmask from cycle clk on: the pass after a command moved
  * times (T again for the ranks it touched), else the compare once the
@@ -809,7 +807,7 @@ static void issue_bank(ax_dram_ctrl *c, int cmd, int ra, int bg, int ba, int row
     set_open(c, ra, -1);
   }
   update_timing(c, cmd, ra, gi, bi, c->clk);
-  queue_touch(c, c->per_rank ? ra : bi); /* the bank changed: look again */
+  plan_build(c, c->per_rank ? ra : bi); /* the bank changed: look again */
 }
 
 /* A plan entry: command `need` for queue entry e at place idx. */
@@ -825,9 +823,9 @@ static inline pitem plan_item(const ax_dram_ctrl *c, int need, int idx, const qe
  * allows, one per (command, bank) pair (a later entry with the same pair is
  * ready exactly when the first is, so it never wins), in queue order. What
  * decides an entry's command and whether it may go (the bank's open row and
- * hit count, the older entries of the queue) changes only through
- * queue_touch(), which rebuilds the plan; what is left, the timing,
- * is checked on each look. */
+ * hit count, the older entries of the queue) changes only with a command
+ * to the bank or a change of the queue, after which the plan is built
+ * again; what is left, the timing, is checked on each look. */
 static void plan_build(ax_dram_ctrl *c, int qi) {
   cmdq *q = &c->q[qi];
   pitem *pl = &c->plan[(size_t)qi * (size_t)c->cq];
@@ -1145,7 +1143,7 @@ static void schedule_transaction(ax_dram_ctrl *c) {
     q->kinds |= 1u << cmd;
     /* a bank queue's plan reads its first entry and the entries to the
      * open row: appending a miss behind others leaves it as it is */
-    if (c->per_rank || q->n == 1 || c->bank[q->e[0].bi].open_row == a.ro) queue_touch(c, t->qi);
+    if (c->per_rank || q->n == 1 || c->bank[q->e[0].bi].open_row == a.ro) plan_build(c, t->qi);
     c->ncmd++;
     c->tw[tqi][t->qi]--;
     c->mov[tqi]--;
@@ -1262,21 +1260,16 @@ static inline int guarded_cycle(ax_dram_ctrl *c, uint64_t t) {
   return 1;
 }
 
-/* Run every cycle < until in which c can act; *next gets the first
- * interesting cycle >= until. 0 on a livelock. */
-static inline int run_until(ax_dram_ctrl *c, uint64_t until, uint64_t *next) {
+/* Run every cycle < until in which c can act; 0 on a livelock. */
+static inline int run_until(ax_dram_ctrl *c, uint64_t until) {
   uint64_t t;
   while ((t = ctrl_next(c)) < until)
     if (!guarded_cycle(c, t)) return 0;
-  *next = t;
   return 1;
 }
 
 /* Simulate every cycle < until in which c can act; AX_EIO on a livelock. */
-int ax_dram_ctrl_run_to(ax_dram_ctrl *c, uint64_t until) {
-  uint64_t n;
-  return run_until(c, until, &n) ? AX_OK : AX_EIO;
-}
+int ax_dram_ctrl_run_to(ax_dram_ctrl *c, uint64_t until) { return run_until(c, until) ? AX_OK : AX_EIO; }
 
 /* Run c up to *cycle, then add a request at the first cycle >= *cycle with
  * room (into *cycle); AX_EIO on a livelock or a stall. */
