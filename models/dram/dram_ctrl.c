@@ -588,23 +588,34 @@ static inline void local_set(ax_dram_ctrl *c, int qi) {
   ax_dram_ready *r = &c->rdy;
   size_t nqp = (size_t)r->nqp;
   const uint64_t *et = c->et;
-  uint64_t v[AX_DRAM_CMD_STD_N];
   int nps = c->nps, np = c->np[qi];
-  for (int j = 0; j < AX_DRAM_CMD_STD_N; j++) v[j] = NEVER; /* a constant count: no memset call */
   const pitem *pl = &c->plan[(size_t)qi * (size_t)c->cq];
-  for (int k = 0; k < np; k++) {
-    uint64_t t = max64(et[pl[k].ob], et[pl[k].og]), *x = &v[pl[k].j];
-    *x = t < *x ? t : *x;
-  }
-  uint64_t bit = 1ull << (qi & 63), *L = r->L + qi;
-  if (nps == 4) { /* ACT, PRE, RD, WR: every standard here */
-    L[0] = v[0], L[nqp] = v[1], L[2 * nqp] = v[2], L[3 * nqp] = v[3];
+  uint64_t bit = 1ull << (qi & 63), *L = r->L + qi, t;
+  if (np == 1) { /* one planned command (mostly so): its slot's time, NEVER in the others; T from that slot */
+    int j = pl[0].j;
+    uint64_t lt = max64(et[pl[0].ob], et[pl[0].og]);
+    if (nps == 4) L[0] = NEVER, L[nqp] = NEVER, L[2 * nqp] = NEVER, L[3 * nqp] = NEVER;
+    else for (int i = 0; i < nps; i++) L[(size_t)i * nqp] = NEVER;
+    L[(size_t)j * nqp] = lt;
+    ax_dram_ready_set_live(r, qi, 1);
+    if (c->stale >> (r->qrank[qi] & 63) & 1) return;
+    t = r->T[qi] = max64(lt, r->R[r->psr[j] + (size_t)r->qrank[qi]]);
   } else {
-    for (int j = 0; j < nps; j++, L += nqp) *L = v[j];
+    uint64_t v[AX_DRAM_CMD_STD_N];
+    for (int j = 0; j < AX_DRAM_CMD_STD_N; j++) v[j] = NEVER; /* a constant count: no memset call */
+    for (int k = 0; k < np; k++) {
+      uint64_t x = max64(et[pl[k].ob], et[pl[k].og]), *y = &v[pl[k].j];
+      *y = x < *y ? x : *y;
+    }
+    if (nps == 4) { /* ACT, PRE, RD, WR: every standard here */
+      L[0] = v[0], L[nqp] = v[1], L[2 * nqp] = v[2], L[3 * nqp] = v[3];
+    } else {
+      for (int j = 0; j < nps; j++, L += nqp) *L = v[j];
+    }
+    ax_dram_ready_set_live(r, qi, np);
+    if (c->stale >> (r->qrank[qi] & 63) & 1) return;
+    t = r->T[qi] = ax_dram_ready_queue_t(r, qi);
   }
-  ax_dram_ready_set_live(r, qi, np);
-  if (c->stale >> (r->qrank[qi] & 63) & 1) return;
-  uint64_t t = r->T[qi] = ax_dram_ready_queue_t(r, qi);
   if (!(r->valid[qi >> 6] & bit)) return;
   if (t < c->sch_clk) c->sch_clk = 0; /* ready before the others: find the first cycle again */
   else c->rmask[qi >> 6] = (c->rmask[qi >> 6] & ~bit) | (t == c->sch_clk ? bit : 0);
