@@ -14,5 +14,6 @@ check() { # description want-text command...
 }
 check "no arguments: the usage" "OLD_BUILD NEW_BUILD [RUNS] [random|sequential]"
 check "a build without the binaries" "$W/empty/bench/dram/bench_dram: not built (make bench_dram in $W/empty)" "$W/empty" "$W/b"
+check "a relative build directory: named from the current one" "$W/empty/bench/dram/bench_dram: not built (make bench_dram in $W/empty)" empty b
 check "an unknown mode" "mode 'randum': expected random or sequential" "$W/b" "$W/b" 3 randum
 exit $fails
