@@ -763,9 +763,10 @@ static void set_open(ax_dram_ctrl *c, int ra, int delta) {
   else if (before > 0 && c->open_banks[ra] == 0) c->st.rank_active_cycles[ra] += c->clk - c->active_since[ra];
 }
 
-/* Issue a bank command (ACT, PRE, RD, WR, RDA, WRA, REFPB). */
-static void issue_bank(ax_dram_ctrl *c, int cmd, int ra, int bg, int ba, int row, int col, uint64_t addr) {
-  int gi = ra * c->nbg + bg, bi = gi * c->nbpg + ba;
+/* Issue a bank command (ACT, PRE, RD, WR, RDA, WRA, REFPB) to bank (ra,
+ * bg, ba), whose index in bank[] is bi and whose bank group's is gi. */
+static void issue_bank(ax_dram_ctrl *c, int cmd, int bi, int gi, int ra, int bg, int ba, int row, int col,
+                       uint64_t addr) {
   bank_st *b = &c->bank[bi];
   log_cmd(c, cmd, ra, bg, ba, row, col);
   switch (cmd) {
@@ -904,7 +905,12 @@ static void plan_build(ax_dram_ctrl *c, int qi) {
  * arbitration), or -1; *kind gets the command to issue for that entry. */
 static int first_ready(ax_dram_ctrl *c, int qi, int *kind) {
   const pitem *pl = &c->plan[(size_t)qi * (size_t)c->cq];
-  for (int k = 0, np = c->np[qi]; k < np; k++)
+  int np = c->np[qi];
+  if (np == 1) { /* its T is that command's ready cycle, and the ready mask holds it: no look at the times */
+    *kind = pl[0].need;
+    return pl[0].idx;
+  }
+  for (int k = 0; k < np; k++)
     if (ready_at_p(c, &pl[k]) <= c->clk) {
       *kind = pl[k].need;
       return pl[k].idx;
@@ -949,7 +955,7 @@ static inline int issue_found(ax_dram_ctrl *c, int qi, int i, int kind, int firs
   if (first_col >= 0 && is_col == first_col) return 0; /* DRAMsim3: found but not issued */
   cmdq *q = &c->q[qi];
   const qent *pe = &q->e[i];
-  int ra = pe->ra, bg = pe->bg, ba = pe->ba, row = pe->row, col = pe->col;
+  int ra = pe->ra, bg = pe->bg, ba = pe->ba, row = pe->row, col = pe->col, bi = pe->bi, gi = pe->gi;
   uint64_t addr = pe->addr;
   c->st.num_ondemand_pres += kind == AX_DRAM_PRE;
   if (is_col) { /* the command leaves its queue */
@@ -965,7 +971,7 @@ static inline int issue_found(ax_dram_ctrl *c, int qi, int i, int kind, int firs
     c->ncmd--;
     c->sched_idle = 0;
   }
-  issue_bank(c, kind, ra, bg, ba, row, col, addr);
+  issue_bank(c, kind, bi, gi, ra, bg, ba, row, col, addr);
   return 1 + is_col;
 }
 
@@ -1012,7 +1018,8 @@ NOINLINE static int finish_refresh(ax_dram_ctrl *c) {
       bank_st *bs = bank_at(c, ra, g, b);
       if (bs->open_row >= 0) {
         if (ready_at(c, AX_DRAM_PRE, ra, g, b) <= c->clk) {
-          issue_bank(c, AX_DRAM_PRE, ra, g, b, bs->open_row, 0, 0);
+          int gi = ra * c->nbg + g;
+          issue_bank(c, AX_DRAM_PRE, gi * c->nbpg + b, gi, ra, g, b, bs->open_row, 0, 0);
           return 1;
         }
       } else if (ready_at(c, cmd, ra, g, b) <= c->clk) {
@@ -1025,7 +1032,8 @@ NOINLINE static int finish_refresh(ax_dram_ctrl *c) {
     c->st.num_ref_cmds++;
     update_timing(c, cmd, ra, -1, -1, c->clk);
   } else {
-    issue_bank(c, cmd, ra, g0, b0, -1, -1, 0);
+    int gi = ra * c->nbg + g0;
+    issue_bank(c, cmd, gi * c->nbpg + b0, gi, ra, g0, b0, -1, -1, 0);
   }
   memmove(&c->refq[0], &c->refq[1], (size_t)(c->nref - 1) * sizeof c->refq[0]);
   c->nref--;
