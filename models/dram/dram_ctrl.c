@@ -589,39 +589,53 @@ static inline uint64_t rotr64(uint64_t x, unsigned s) { return (x >> (s & 63)) |
 /* Queue qi's local times from its plan; while the other times its rank's
  * queues read are those of the last pass (rank not stale), its T and its
  * bit of rmask too. */
+static inline void local_set_t(ax_dram_ctrl *c, int qi, uint64_t t);
+
+/* local_set for a plan of one command, of slot ps[j], whose bank and bank
+ * group times' max is lt (mostly so: ACT, PRE or one column command): its
+ * slot's time, NEVER in the others; T from that slot. */
+static inline void local_one(ax_dram_ctrl *c, int qi, int j, uint64_t lt) {
+  ax_dram_ready *r = &c->rdy;
+  size_t nqp = (size_t)r->nqp;
+  uint64_t *L = r->L + qi;
+  if (c->nps == 4) L[0] = NEVER, L[nqp] = NEVER, L[2 * nqp] = NEVER, L[3 * nqp] = NEVER;
+  else for (int i = 0; i < c->nps; i++) L[(size_t)i * nqp] = NEVER;
+  L[(size_t)j * nqp] = lt;
+  ax_dram_ready_set_live(r, qi, 1);
+  if (c->stale >> (r->qrank[qi] & 63) & 1) return;
+  local_set_t(c, qi, r->T[qi] = max64(lt, r->R[r->psr[j] + (size_t)r->qrank[qi]]));
+}
+
 static inline void local_set(ax_dram_ctrl *c, int qi) {
   ax_dram_ready *r = &c->rdy;
   size_t nqp = (size_t)r->nqp;
   const uint64_t *et = c->et;
   int nps = c->nps, np = c->np[qi];
   const pitem *pl = &c->plan[(size_t)qi * (size_t)c->cq];
-  uint64_t bit = 1ull << (qi & 63), *L = r->L + qi, t;
-  if (np == 1) { /* one planned command (mostly so): its slot's time, NEVER in the others; T from that slot */
-    int j = pl[0].j;
-    uint64_t lt = max64(et[pl[0].ob], et[pl[0].og]);
-    if (nps == 4) L[0] = NEVER, L[nqp] = NEVER, L[2 * nqp] = NEVER, L[3 * nqp] = NEVER;
-    else for (int i = 0; i < nps; i++) L[(size_t)i * nqp] = NEVER;
-    L[(size_t)j * nqp] = lt;
-    ax_dram_ready_set_live(r, qi, 1);
-    if (c->stale >> (r->qrank[qi] & 63) & 1) return;
-    t = r->T[qi] = max64(lt, r->R[r->psr[j] + (size_t)r->qrank[qi]]);
-  } else {
-    uint64_t v[AX_DRAM_CMD_STD_N];
-    for (int j = 0; j < AX_DRAM_CMD_STD_N; j++) v[j] = NEVER; /* a constant count: no memset call */
-    for (int k = 0; k < np; k++) {
-      uint64_t x = max64(et[pl[k].ob], et[pl[k].og]), *y = &v[pl[k].j];
-      *y = x < *y ? x : *y;
-    }
-    if (nps == 4) { /* ACT, PRE, RD, WR: every standard here */
-      L[0] = v[0], L[nqp] = v[1], L[2 * nqp] = v[2], L[3 * nqp] = v[3];
-    } else {
-      for (int j = 0; j < nps; j++, L += nqp) *L = v[j];
-    }
-    ax_dram_ready_set_live(r, qi, np);
-    if (c->stale >> (r->qrank[qi] & 63) & 1) return;
-    t = r->T[qi] = ax_dram_ready_queue_t(r, qi);
+  if (np == 1) {
+    local_one(c, qi, pl[0].j, max64(et[pl[0].ob], et[pl[0].og]));
+    return;
   }
-  if (!(r->valid[qi >> 6] & bit)) return;
+  uint64_t v[AX_DRAM_CMD_STD_N], *L = r->L + qi;
+  for (int j = 0; j < AX_DRAM_CMD_STD_N; j++) v[j] = NEVER; /* a constant count: no memset call */
+  for (int k = 0; k < np; k++) {
+    uint64_t x = max64(et[pl[k].ob], et[pl[k].og]), *y = &v[pl[k].j];
+    *y = x < *y ? x : *y;
+  }
+  if (nps == 4) { /* ACT, PRE, RD, WR: every standard here */
+    L[0] = v[0], L[nqp] = v[1], L[2 * nqp] = v[2], L[3 * nqp] = v[3];
+  } else {
+    for (int j = 0; j < nps; j++, L += nqp) *L = v[j];
+  }
+  ax_dram_ready_set_live(r, qi, np);
+  if (c->stale >> (r->qrank[qi] & 63) & 1) return;
+  local_set_t(c, qi, r->T[qi] = ax_dram_ready_queue_t(r, qi));
+}
+
+/* Queue qi's new T is t (its rank not stale): its bit of rmask. */
+static inline void local_set_t(ax_dram_ctrl *c, int qi, uint64_t t) {
+  uint64_t bit = 1ull << (qi & 63);
+  if (!(c->rdy.valid[qi >> 6] & bit)) return;
   if (t < c->sch_clk) c->sch_clk = 0; /* ready before the others: find the first cycle again */
   else c->rmask[qi >> 6] = (c->rmask[qi >> 6] & ~bit) | (t == c->sch_clk ? bit : 0);
 }
@@ -852,13 +866,14 @@ static void plan_build(ax_dram_ctrl *c, int qi) {
      * (an entry after the first is never the bank's PRE: the first is older) */
     const qent *e0 = &q->e[0];
     const bank_st *b = &c->bank[e0->bi];
+    pitem it = {0}; /* the last one planned, at hand for local_one */
     if (b->open_row < 0) {
-      pl[np++] = plan_item(c, AX_DRAM_ACT, 0, e0);
+      pl[np++] = it = plan_item(c, AX_DRAM_ACT, 0, e0);
     } else {
       int hit = 0;
       for (int i = 0; i < q->n && !hit; i++) hit = q->e[i].row == b->open_row;
       if (e0->row != b->open_row && !(hit && b->hits < 4))
-        pl[np++] = plan_item(c, AX_DRAM_PRE, 0, e0);
+        pl[np++] = it = plan_item(c, AX_DRAM_PRE, 0, e0);
       unsigned seen = 0; /* bit per command already planned */
       for (int i = 0; i < q->n && hit && seen != q->kinds; i++) { /* every kind planned: no more */
         const qent *e = &q->e[i];
@@ -870,11 +885,12 @@ static void plan_build(ax_dram_ctrl *c, int qi) {
           if (dep) continue;
         }
         seen |= 1u << e->cmd;
-        pl[np++] = plan_item(c, e->cmd, (uint16_t)i, e);
+        pl[np++] = it = plan_item(c, e->cmd, (uint16_t)i, e);
       }
     }
     c->np[qi] = np;
-    local_set(c, qi);
+    if (np == 1) local_one(c, qi, it.j, max64(c->et[it.ob], c->et[it.og])); /* from registers, not the plan */
+    else local_set(c, qi);
     return;
   }
   for (int i = 0; i < q->n; i++) {
