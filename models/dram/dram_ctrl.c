@@ -586,10 +586,13 @@ static inline uint64_t max64(uint64_t a, uint64_t b) { return a > b ? a : b; }
 
 static inline uint64_t rotr64(uint64_t x, unsigned s) { return (x >> (s & 63)) | (x << ((64 - s) & 63)); }
 
-/* Queue qi's local times from its plan; while the other times its rank's
- * queues read are those of the last pass (rank not stale), its T and its
- * bit of rmask too. */
-static inline void local_set_t(ax_dram_ctrl *c, int qi, uint64_t t);
+/* Queue qi's new T is t (its rank not stale): its bit of rmask. */
+static inline void local_set_t(ax_dram_ctrl *c, int qi, uint64_t t) {
+  uint64_t bit = 1ull << (qi & 63);
+  if (!(c->rdy.valid[qi >> 6] & bit)) return;
+  if (t < c->sch_clk) c->sch_clk = 0; /* ready before the others: find the first cycle again */
+  else c->rmask[qi >> 6] = (c->rmask[qi >> 6] & ~bit) | (t == c->sch_clk ? bit : 0);
+}
 
 /* local_set for a plan of one command, of slot ps[j], whose bank and bank
  * group times' max is lt (mostly so: ACT, PRE or one column command): its
@@ -606,6 +609,9 @@ static inline void local_one(ax_dram_ctrl *c, int qi, int j, uint64_t lt) {
   local_set_t(c, qi, r->T[qi] = max64(lt, r->R[r->psr[j] + (size_t)r->qrank[qi]]));
 }
 
+/* Queue qi's local times from its plan; while the other times its rank's
+ * queues read are those of the last pass (rank not stale), its T and its
+ * bit of rmask too. */
 static inline void local_set(ax_dram_ctrl *c, int qi) {
   ax_dram_ready *r = &c->rdy;
   size_t nqp = (size_t)r->nqp;
@@ -630,14 +636,6 @@ static inline void local_set(ax_dram_ctrl *c, int qi) {
   ax_dram_ready_set_live(r, qi, np);
   if (c->stale >> (r->qrank[qi] & 63) & 1) return;
   local_set_t(c, qi, r->T[qi] = ax_dram_ready_queue_t(r, qi));
-}
-
-/* Queue qi's new T is t (its rank not stale): its bit of rmask. */
-static inline void local_set_t(ax_dram_ctrl *c, int qi, uint64_t t) {
-  uint64_t bit = 1ull << (qi & 63);
-  if (!(c->rdy.valid[qi >> 6] & bit)) return;
-  if (t < c->sch_clk) c->sch_clk = 0; /* ready before the others: find the first cycle again */
-  else c->rmask[qi >> 6] = (c->rmask[qi >> 6] & ~bit) | (t == c->sch_clk ? bit : 0);
 }
 
 /* Queue qi's contents or one of its banks changed: rebuild its plan (and
