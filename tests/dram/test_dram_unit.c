@@ -606,7 +606,22 @@ static void test_ready_pass_common_shape(void **st) {
       assert_int_equal(r.ops->all(&r, clk, m, ~0ull), at);
       assert_int_equal(m[0], want);
       for (int q = 0; q < NQ; q++) assert_int_equal(r.T[q], t[q]);
+      m[0] = 0;
+      assert_int_equal(r.ops->at(&r, clk, m), at); /* the compare alone, from those T: the same answer */
+      assert_int_equal(m[0], want);
     }
+    for (int i = 0; i < 4 * r.nqp; i++) r.L[i] = AX_DRAM_NEVER; /* live, but every time NEVER: never, no queue */
+    uint64_t m[1] = {~0ull};
+    assert_int_equal(r.ops->all(&r, 7, m, ~0ull), AX_DRAM_NEVER);
+    assert_int_equal(m[0], 0);
+    m[0] = ~0ull;
+    assert_int_equal(r.ops->at(&r, 7, m), AX_DRAM_NEVER);
+    assert_int_equal(m[0], 0);
+    r.live[0] = 0; /* nothing planned: the same */
+    ax_dram_ready_recount(&r);
+    m[0] = ~0ull;
+    assert_int_equal(r.ops->all(&r, 7, m, ~0ull), AX_DRAM_NEVER);
+    assert_int_equal(m[0], 0);
     ax_dram_ready_free(&r);
   }
 }
