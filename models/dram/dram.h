@@ -163,10 +163,12 @@ void ax_dram_ctrl_cycle(ax_dram_ctrl *c, uint64_t cycle);
  * (a command becomes legal, a refresh falls due, a transaction can move);
  * AX_DRAM_NEVER if nothing is queued and refresh is off. */
 uint64_t ax_dram_ctrl_next(ax_dram_ctrl *c);
-/* Cycles without a request entering or a column command issuing, requests
- * pending, after which ax_dram_ctrl_run_to reports a livelock instead of
- * refreshing forever: far above any queueing delay (a full queue of row
- * misses drains in thousands). */
+/* Cycles without a request entering or a column command issuing, while
+ * requests wait to be served (commands or transactions queued, writes
+ * draining; not answered requests whose completion is undelivered, nor
+ * writes buffered below the drain mark), after which ax_dram_ctrl_run_to
+ * reports a livelock instead of refreshing forever: far above any
+ * queueing delay (a full queue of row misses drains in thousands). */
 #define AX_DRAM_NO_PROGRESS 10000000ull
 /* Simulate every cycle < until in which c can act (ax_dram_ctrl_cycle at
  * each ax_dram_ctrl_next); completions wait for ax_dram_ctrl_deliver.

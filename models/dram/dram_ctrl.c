@@ -1290,10 +1290,20 @@ FLATTEN void ax_dram_ctrl_cycle(ax_dram_ctrl *c, uint64_t cycle) { ctrl_cycle(c,
 /* The first cycle >= now at which ax_dram_ctrl_cycle could do anything. */
 FLATTEN uint64_t ax_dram_ctrl_next(ax_dram_ctrl *c) { return ctrl_next(c); }
 
+/* Whether requests wait for the controller to serve them: commands
+ * queued, reads (or, unified, any transactions) to move, writes draining
+ * or due to. Answered requests whose completion is not delivered yet, and
+ * writes buffered below the drain mark, wait for nothing it does. */
+static inline int serving(const ax_dram_ctrl *c) {
+  return c->ncmd || c->rq.n || c->write_draining || c->wq.n >= c->cfg->write_buf_size ||
+         c->wq.n >= c->cfg->trans_queue_size;
+}
+
 /* Cycle t of c, unless requests have waited AX_DRAM_NO_PROGRESS cycles
- * without one entering or a column command issuing (a livelock: 0). */
+ * to be served without one entering or a column command issuing (a
+ * livelock: 0). An idle stretch of any length is no livelock. */
 static inline int guarded_cycle(ax_dram_ctrl *c, uint64_t t) {
-  if (t - c->progress > AX_DRAM_NO_PROGRESS && c->npending) return 0;
+  if (t - c->progress > AX_DRAM_NO_PROGRESS && serving(c)) return 0;
   ctrl_cycle(c, t);
   return 1;
 }

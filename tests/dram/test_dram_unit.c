@@ -86,6 +86,44 @@ static void test_single_reads(void **st) {
   assert_int_equal(lat[2], 1 + 11 + 12 + 10 + 4);
 }
 
+/* A request stream for ax_dram_run: g->r[0 .. g->n), one at a time. */
+typedef struct reqs { const req *r; int n, i; } reqs;
+static int reqs_next(void *ctx, uint64_t *addr, int *wr, uint64_t *cycle, char *err, size_t errlen) {
+  reqs *g = ctx;
+  (void)err; (void)errlen;
+  if (g->i == g->n) return 0;
+  *addr = g->r[g->i].addr, *wr = g->r[g->i].wr, *cycle = g->r[g->i].at;
+  g->i++;
+  return 1;
+}
+
+/* A trace that goes quiet for 30.5 M cycles (30 refreshes) between
+ * requests runs through: the first read's completion waits undelivered,
+ * the write sits in the buffer below its drain mark, and neither is a
+ * livelock (an idle stretch of more than 10 M cycles was reported as
+ * one). Both reads see a closed bank (refresh closed the first's row):
+ * 1 + tRCD 12 + CL 10 + burst 4 = 27 cycles each; the last completes at
+ * 30,500,001 + 27, so the run is 30,500,029 cycles. */
+static void test_idle_gap(void **st) {
+  (void)st;
+  ax_dram_cfg c;
+  tiny(&c, "OPEN_PAGE");
+  req r[] = {{A(5, 0, 0, 0), 0, 0}, {A(7, 1, 0, 0), 1, 1}, {A(9, 0, 0, 0), 0, 30500000}};
+  reqs g = {r, 3, 0};
+  ax_dram_sys s;
+  assert_int_equal(ax_dram_sys_init(&s, &c), AX_OK);
+  ax_dram_result res;
+  char err[256] = "";
+  int rc = ax_dram_run(&s, reqs_next, &g, &res, err, sizeof err);
+  if (rc != AX_OK) fail_msg("ax_dram_run: %s", err);
+  assert_int_equal(res.st.num_reads_done, 2);
+  assert_int_equal(res.st.num_writes_done, 1);
+  assert_int_equal(res.st.read_latency_sum, 27 + 27);
+  assert_int_equal(res.num_cycles, 30500029);
+  assert_int_equal(res.st.num_ref_cmds, 30);
+  ax_dram_sys_free(&s);
+}
+
 static void test_close_page(void **st) {
   (void)st;
   ax_dram_cfg c;
@@ -632,6 +670,7 @@ int main(void) {
     cmocka_unit_test(test_ready_pass),
     cmocka_unit_test(test_ready_pass_common_shape),
     cmocka_unit_test(test_single_reads),
+    cmocka_unit_test(test_idle_gap),
     cmocka_unit_test(test_close_page),
     cmocka_unit_test(test_bank_spacing),
     cmocka_unit_test(test_writes),
