@@ -414,12 +414,8 @@ ax_dram_ctrl *ax_dram_ctrl_new(const ax_dram_cfg *cfg, const ax_dram_timing *t, 
   c->tbg0 = nb;
   c->rs = c->nranks > 8 ? c->nranks : 8;
   c->rk = ((size_t)(nb + c->nranks * c->nbg) * AX_DRAM_CMD_STD_N + 7) / 8 * 8; /* rank rows on 64-byte lines */
-  { /* on a 64-byte boundary, so the rank times' rows (rk and rs multiples of 8) are too:
-     * dram_ready.h's pass reads them as whole 64-byte rows */
-    size_t n = ((c->rk + (size_t)c->rs * AX_DRAM_CMD_STD_N) * sizeof *c->et + 63) / 64 * 64;
-    c->et = aligned_alloc(64, n);
-    if (c->et) memset(c->et, 0, n);
-  }
+  /* the rank times' rows on 64-byte lines too (rk and rs multiples of 8): the pass reads them whole */
+  c->et = ax_dram_ready_alloc((c->rk + (size_t)c->rs * AX_DRAM_CMD_STD_N) * sizeof *c->et);
   c->open_banks = calloc((size_t)c->nranks, sizeof *c->open_banks);
   c->active_since = calloc((size_t)c->nranks, sizeof *c->active_since);
   c->st.rank_active_cycles = calloc((size_t)c->nranks, sizeof(uint64_t));

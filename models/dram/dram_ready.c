@@ -186,10 +186,8 @@ AVX512 static uint64_t all_avx512(ax_dram_ready *r, uint64_t clk, uint64_t *rmas
 static const ax_dram_ready_ops avx512_ops = {all_avx512, at_avx512};
 #endif
 
-/* n bytes, zeroed, on a 64-byte boundary: the pass's 64-byte loads then
- * each read one cache line (malloc's 16-byte alignment split most of them
- * over two). NULL on no memory. */
-static void *zalloc64(size_t n) {
+/* n bytes, zeroed, on a 64-byte boundary (see dram_ready.h). */
+void *ax_dram_ready_alloc(size_t n) {
   n = (n + 63) / 64 * 64;
   void *p = aligned_alloc(64, n ? n : 64);
   if (p) memset(p, 0, n);
@@ -207,11 +205,11 @@ int ax_dram_ready_init(ax_dram_ready *r, int nq, const int *qrank, int nps, cons
   r->R = R;
   r->rs = rs;
   int ncw = (nq + 63) / 64;
-  r->L = zalloc64((size_t)AX_DRAM_CMD_STD_N * (size_t)r->nqp * sizeof *r->L);
-  r->T = zalloc64((size_t)r->nqp * sizeof *r->T);
+  r->L = ax_dram_ready_alloc((size_t)AX_DRAM_CMD_STD_N * (size_t)r->nqp * sizeof *r->L);
+  r->T = ax_dram_ready_alloc((size_t)r->nqp * sizeof *r->T);
   r->valid = malloc((size_t)ncw * sizeof *r->valid);
   r->live = calloc((size_t)ncw, sizeof *r->live);
-  r->qrank = zalloc64((size_t)r->nqp * sizeof *r->qrank);
+  r->qrank = ax_dram_ready_alloc((size_t)r->nqp * sizeof *r->qrank);
   r->brank1 = malloc((size_t)r->nqp / 8 * sizeof *r->brank1);
   r->brank = calloc((size_t)r->nqp / 8, sizeof *r->brank);
   if (!r->L || !r->T || !r->valid || !r->live || !r->qrank || !r->brank || !r->brank1) { ax_dram_ready_free(r); return -1; }

@@ -63,6 +63,12 @@ int ax_dram_ready_init(ax_dram_ready *r, int nq, const int *qrank, int nps, cons
 /* Free what init allocated. */
 void ax_dram_ready_free(ax_dram_ready *r);
 
+/* n bytes, zeroed, on a 64-byte boundary, for arrays the pass reads as
+ * 64-byte rows (its own, and the caller's rank times): each load then
+ * reads one cache line (malloc's 16-byte alignment split most of them over
+ * two). NULL on no memory; free() frees it. */
+void *ax_dram_ready_alloc(size_t n);
+
 /* ---- the plain pass, inline: with a few queues to look at it beats the
  * vector one, and the controller's hot loop inlines it ---- */
 
