@@ -1287,13 +1287,13 @@ FLATTEN void ax_dram_ctrl_cycle(ax_dram_ctrl *c, uint64_t cycle) { ctrl_cycle(c,
 FLATTEN uint64_t ax_dram_ctrl_next(ax_dram_ctrl *c) { return ctrl_next(c); }
 
 /* Whether requests wait for the controller to serve them: commands
- * queued, reads (or, unified, any transactions) to move, writes draining
- * or due to. Answered requests whose completion is not delivered yet, and
- * writes buffered below the drain mark, wait for nothing it does. */
-static inline int serving(const ax_dram_ctrl *c) {
-  return c->ncmd || c->rq.n || c->write_draining || c->wq.n >= c->cfg->write_buf_size ||
-         c->wq.n >= c->cfg->trans_queue_size;
-}
+ * queued, reads (or, unified, any transactions) to move, writes draining.
+ * A drain that falls due starts in the next cycle schedule_transaction
+ * runs, within a cycle of the request or command that made it due (both
+ * count as progress), so it needs no term of its own. Answered requests
+ * whose completion is not delivered yet, and writes buffered below the
+ * drain mark, wait for nothing the controller does. */
+static inline int serving(const ax_dram_ctrl *c) { return c->ncmd || c->rq.n || c->write_draining; }
 
 /* Cycle t of c, unless requests have waited AX_DRAM_NO_PROGRESS cycles
  * to be served without one entering or a column command issuing (a
