@@ -47,7 +47,9 @@ int ax_dram_run(ax_dram_sys *s, ax_dram_src_fn src, void *ctx, ax_dram_result *o
   int wr = 0, have;
   /* Completions are handed back every 32 offers to their channel, not
    * after each: only the last one's cycle is kept, and whether one was due
-   * after an offer was a guess the CPU missed often (random reads +2 %). */
+   * after an offer was a guess the CPU missed often (random reads +2 %).
+   * 32 (not tuned): a few completions held per channel, the check's
+   * outcome a steady pattern; the drain below hands back the rest. */
   unsigned *since = calloc((size_t)s->cfg.channels, sizeof *since);
   if (!since) {
     snprintf(err, errlen, "out of memory");
