@@ -680,13 +680,6 @@ static inline uint64_t ready_at_p(ax_dram_ctrl *c, const pitem *e) {
 
 static inline void bump(uint64_t *slot, uint64_t v) { uint64_t o = *slot; *slot = v > o ? v : o; } /* branch-free */
 
-/* bump as a branch, for a bank command's rules: nearly all of them raise
- * their slot (on random reads 14 of a request's 16 always do), so the
- * guess is right and the new time goes to the store, and to the loads of
- * the next look, without waiting for the old one to load; the branch-free
- * max made them wait (random reads +2 %, docs/dram.md). */
-static inline void lift(uint64_t *slot, uint64_t v) { if (v > *slot) *slot = v; }
-
 /* Bump the earliest-issue times tt[] by the rules l[0..n) of a command at clk. */
 static inline void bump_all(uint64_t *tt, const ulat *l, int n, uint64_t clk) {
   for (int k = 0; k < n; k++) bump(&tt[l[k].next], clk + (uint64_t)l[k].cycles);
@@ -700,7 +693,7 @@ static void update_timing(ax_dram_ctrl *c, int p, int ra, int gi, int bi, uint64
     int k = bi * AX_DRAM_CMD_STD_N + p;
     uint64_t *et = c->et;
     for (const bument *e = c->bl + c->bl_at[k], *end = c->bl + c->bl_at[k + 1]; e < end; e++)
-      lift(&et[e->i], clk + (uint64_t)e->cycles);
+      bump(&et[e->i], clk + (uint64_t)e->cycles);
   } else { /* rank-wide: every bank and bank group of rank ra */
     int n;
     if ((n = c->nul[p][AX_DRAM_SC_BANK]))
