@@ -3,11 +3,13 @@
 #
 #   bench/dram/ab.sh OLD_BUILD NEW_BUILD [RUNS] [random|sequential]
 #
-# OLD_BUILD and NEW_BUILD are CMake build directories (with
-# bench/dram/bench_dram and bench/dram/dram_cmdlogs built). First the
-# exactness gate: both trees' dram_cmdlogs logs (28 runs, commands and
-# statistics) must be byte-identical, with the AVX-512 pass and with the
-# plain one (AXSIM_DRAM_NO_SIMD=1). Then bench_dram 1M requests, the two
+# OLD_BUILD and NEW_BUILD are CMake build directories. First both are
+# built (bench_dram, dram_cmdlogs) and the source revision of each printed
+# (git describe --dirty): a binary older than its sources measures other
+# code than the tree says. Then the exactness gate: both trees'
+# dram_cmdlogs logs (28 runs, commands and statistics) must be
+# byte-identical, with the AVX-512 pass and with the plain one
+# (AXSIM_DRAM_NO_SIMD=1). Then bench_dram 1M requests, the two
 # binaries run alternately RUNS times (default 9) pinned to one core: the
 # best and median requests per second of each, and the median (with the
 # quartiles) of new / old over each adjacent pair. On a shared VM the
@@ -16,18 +18,25 @@
 # claim below ~5 % needs 15 pairs or more.
 set -euo pipefail
 if [ $# -lt 2 ]; then
-  sed -n '4,16p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '4,18p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 fi
 old=$1 new=$2 runs=${3:-9} mode=${4:-random}
 case $old in /*) ;; *) old=$PWD/$old ;; esac # the runs happen in a scratch directory
 case $new in /*) ;; *) new=$PWD/$new ;; esac
-for b in "$old" "$new"; do
+case $mode in random|sequential) ;; *) echo "ab.sh: mode '$mode': expected random or sequential" >&2; exit 2 ;; esac
+for side in old new; do
+  b=${!side}
+  if [ -f "$b/CMakeCache.txt" ]; then # a CMake tree: rebuild what runs, say which source it is
+    cmake --build "$b" --target bench_dram dram_cmdlogs > "$b/ab_build.log" 2>&1 ||
+      { echo "ab.sh: building $b failed (see $b/ab_build.log)" >&2; exit 2; }
+    src=$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$b/CMakeCache.txt")
+    echo "$side: $b, source $src at $(git -C "$src" describe --always --dirty 2>/dev/null || echo '(not a git tree)')"
+  fi
   for x in bench_dram dram_cmdlogs; do
     [ -x "$b/bench/dram/$x" ] || { echo "ab.sh: $b/bench/dram/$x: not built (make $x in $b)" >&2; exit 2; }
   done
 done
-case $mode in random|sequential) ;; *) echo "ab.sh: mode '$mode': expected random or sequential" >&2; exit 2 ;; esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 core=$(( $(nproc) > 1 ? 1 : 0 ))

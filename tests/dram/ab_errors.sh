@@ -1,6 +1,7 @@
 #!/bin/sh
 # ab_errors.sh SRCDIR WORKDIR - bench/dram/ab.sh refuses bad command lines
-# with exit 2 and a message naming what is wrong, before running anything.
+# (and a build tree that does not build) with exit 2 and a message naming
+# what is wrong, before running anything.
 set -u
 SRC="$1"; W="$2"
 rm -rf "$W"; mkdir -p "$W/empty" "$W/b/bench/dram"; cd "$W" || exit 1
@@ -16,4 +17,6 @@ check "no arguments: the usage" "OLD_BUILD NEW_BUILD [RUNS] [random|sequential]"
 check "a build without the binaries" "$W/empty/bench/dram/bench_dram: not built (make bench_dram in $W/empty)" "$W/empty" "$W/b"
 check "a relative build directory: named from the current one" "$W/empty/bench/dram/bench_dram: not built (make bench_dram in $W/empty)" empty b
 check "an unknown mode" "mode 'randum': expected random or sequential" "$W/b" "$W/b" 3 randum
+mkdir -p broken && echo "CMAKE_HOME_DIRECTORY:INTERNAL=$W/nowhere" > broken/CMakeCache.txt
+check "a CMake tree that does not build" "ab.sh: building $W/broken failed (see $W/broken/ab_build.log)" "$W/broken" "$W/b"
 exit $fails
