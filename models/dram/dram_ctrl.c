@@ -590,6 +590,10 @@ static inline void local_set_t(ax_dram_ctrl *c, int qi, uint64_t t) {
   else c->rmask[qi >> 6] = (c->rmask[qi >> 6] & ~bit) | (t == c->sch_clk ? bit : 0);
 }
 
+/* A planned command's local time: the later of its bank's and its bank
+ * group's times. */
+static inline uint64_t item_local(const ax_dram_ctrl *c, const pitem *it) { return max64(c->et[it->ob], c->et[it->og]); }
+
 /* local_set for a plan of one command, of slot ps[j], whose bank and bank
  * group times' max is lt (mostly so: ACT, PRE or one column command): its
  * slot's time, NEVER in the others; T from that slot. */
@@ -611,17 +615,16 @@ static inline void local_one(ax_dram_ctrl *c, int qi, int j, uint64_t lt) {
 static inline void local_set(ax_dram_ctrl *c, int qi) {
   ax_dram_ready *r = &c->rdy;
   size_t nqp = (size_t)r->nqp;
-  const uint64_t *et = c->et;
   int nps = c->nps, np = c->np[qi];
   const pitem *pl = &c->plan[(size_t)qi * (size_t)c->cq];
   if (np == 1) {
-    local_one(c, qi, pl[0].j, max64(et[pl[0].ob], et[pl[0].og]));
+    local_one(c, qi, pl[0].j, item_local(c, &pl[0]));
     return;
   }
   uint64_t v[AX_DRAM_CMD_STD_N], *L = r->L + qi;
   for (int j = 0; j < AX_DRAM_CMD_STD_N; j++) v[j] = NEVER; /* a constant count: no memset call */
   for (int k = 0; k < np; k++) {
-    uint64_t x = max64(et[pl[k].ob], et[pl[k].og]), *y = &v[pl[k].j];
+    uint64_t x = item_local(c, &pl[k]), *y = &v[pl[k].j];
     *y = x < *y ? x : *y;
   }
   if (nps == 4) { /* ACT, PRE, RD, WR: every standard here */
@@ -883,7 +886,7 @@ static void plan_build(ax_dram_ctrl *c, int qi) {
       }
     }
     c->np[qi] = np;
-    if (np == 1) local_one(c, qi, it.j, max64(c->et[it.ob], c->et[it.og])); /* from registers, not the plan */
+    if (np == 1) local_one(c, qi, it.j, item_local(c, &it)); /* from registers, not the plan */
     else local_set(c, qi);
     return;
   }
