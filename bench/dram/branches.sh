@@ -13,6 +13,9 @@ n=${1:-100000} mode=${2:-random}
 case $mode in random|sequential) ;; *) echo "branches.sh: mode '$mode': expected random or sequential" >&2; exit 2 ;; esac
 case $n in ''|*[!0-9]*) echo "branches.sh: REQUESTS '$n': expected a count" >&2; exit 2 ;; esac
 src=$(cd "$(dirname "$0")/../.." && pwd)
+# per request: the branch that runs once for every request taken in
+add=$(grep -n 'if (cycle > c->clk) c->clk = cycle;' "$src/models/dram/dram_ctrl.c" | cut -d: -f1)
+[ -n "$add" ] || { echo "branches.sh: models/dram/dram_ctrl.c: no 'if (cycle > c->clk) c->clk = cycle;' (ax_dram_ctrl_add) to count requests by" >&2; exit 2; }
 py=/usr/bin/python3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -55,8 +58,6 @@ BRFILE=$tmp/br.bin "$tmp/build/bench/dram/bench_dram" "$n" "$mode"
 gcc -O2 -o "$tmp/branches_sim" "$src/bench/dram/branches_sim.c"
 "$tmp/branches_sim" "$tmp/br.bin" > "$tmp/sites.txt"
 head -1 "$tmp/sites.txt"
-# per request: the site that runs once for every request taken in
-add=$(grep -n 'if (cycle > c->clk) c->clk = cycle;' "$src/models/dram/dram_ctrl.c" | cut -d: -f1)
 "$py" - "$tmp/sites.txt" "$add" "$src/models/dram" <<'PY'
 import sys
 rows = [l.split() for l in open(sys.argv[1]).read().split('\n')[1:] if l]
