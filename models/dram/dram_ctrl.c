@@ -582,6 +582,12 @@ static inline uint64_t max64(uint64_t a, uint64_t b) { return a > b ? a : b; }
 
 static inline uint64_t rotr64(uint64_t x, unsigned s) { return (x >> (s & 63)) | (x << ((64 - s) & 63)); }
 
+/* The queues' times count from a base cycle in 32 bits (dram_ready.h):
+ * moved up before the cycle runs too far past it. */
+static inline void follow_clock(ax_dram_ctrl *c) {
+  if (c->clk - c->rdy.base >= AX_DRAM_READY_SPAN) ax_dram_ready_rebase(&c->rdy, c->clk);
+}
+
 /* Queue qi's new T is t (its rank not stale): its bit of rmask. */
 static inline void local_set_t(ax_dram_ctrl *c, int qi, uint64_t t) {
   uint64_t bit = 1ull << (qi & 63);
@@ -600,13 +606,15 @@ static inline uint64_t item_local(const ax_dram_ctrl *c, const pitem *it) { retu
 static inline void local_one(ax_dram_ctrl *c, int qi, int j, uint64_t lt) {
   ax_dram_ready *r = &c->rdy;
   size_t nqp = (size_t)r->nqp;
-  uint64_t *L = r->L + qi;
-  if (c->nps == 4) L[0] = NEVER, L[nqp] = NEVER, L[2 * nqp] = NEVER, L[3 * nqp] = NEVER;
-  else for (int i = 0; i < c->nps; i++) L[(size_t)i * nqp] = NEVER;
-  L[(size_t)j * nqp] = lt;
+  uint32_t *L = r->L + qi, never = UINT32_MAX;
+  if (c->nps == 4) L[0] = never, L[nqp] = never, L[2 * nqp] = never, L[3 * nqp] = never;
+  else for (int i = 0; i < c->nps; i++) L[(size_t)i * nqp] = never;
+  L[(size_t)j * nqp] = ax_dram_ready_rel(r, lt);
   ax_dram_ready_set_live(r, qi, 1);
   if (c->stale >> (r->qrank[qi] & 63) & 1) return;
-  local_set_t(c, qi, r->T[qi] = max64(lt, r->R[r->psr[j] + (size_t)r->qrank[qi]]));
+  uint64_t t = max64(lt, r->R[r->psr[j] + (size_t)r->qrank[qi]]);
+  r->T[qi] = ax_dram_ready_rel(r, t);
+  local_set_t(c, qi, t);
 }
 
 /* Queue qi's local times from its plan; while the other times its rank's
@@ -621,20 +629,29 @@ static inline void local_set(ax_dram_ctrl *c, int qi) {
     local_one(c, qi, pl[0].j, item_local(c, &pl[0]));
     return;
   }
-  uint64_t v[AX_DRAM_CMD_STD_N], *L = r->L + qi;
+  uint64_t v[AX_DRAM_CMD_STD_N];
+  uint32_t *L = r->L + qi;
   for (int j = 0; j < AX_DRAM_CMD_STD_N; j++) v[j] = NEVER; /* a constant count: no memset call */
   for (int k = 0; k < np; k++) {
     uint64_t x = item_local(c, &pl[k]), *y = &v[pl[k].j];
     *y = x < *y ? x : *y;
   }
   if (nps == 4) { /* ACT, PRE, RD, WR: every standard here */
-    L[0] = v[0], L[nqp] = v[1], L[2 * nqp] = v[2], L[3 * nqp] = v[3];
+    L[0] = ax_dram_ready_rel(r, v[0]), L[nqp] = ax_dram_ready_rel(r, v[1]);
+    L[2 * nqp] = ax_dram_ready_rel(r, v[2]), L[3 * nqp] = ax_dram_ready_rel(r, v[3]);
   } else {
-    for (int j = 0; j < nps; j++, L += nqp) *L = v[j];
+    for (int j = 0; j < nps; j++, L += nqp) *L = ax_dram_ready_rel(r, v[j]);
   }
   ax_dram_ready_set_live(r, qi, np);
   if (c->stale >> (r->qrank[qi] & 63) & 1) return;
-  local_set_t(c, qi, r->T[qi] = ax_dram_ready_queue_t(r, qi));
+  const uint64_t *R = r->R + r->qrank[qi];
+  uint64_t t = NEVER; /* min over the slots of max(local, rank time), from v: exact, not from the base */
+  for (int j = 0; j < nps; j++) {
+    uint64_t x = max64(v[j], R[r->psr[j]]);
+    t = x < t ? x : t;
+  }
+  r->T[qi] = ax_dram_ready_rel(r, t);
+  local_set_t(c, qi, t);
 }
 
 /* Queue qi's contents or one of its banks changed: rebuild its plan (and
@@ -736,8 +753,8 @@ static void update_timing(ax_dram_ctrl *c, int p, int ra, int gi, int bi, uint64
       const uint64_t *b = bank_t(c, qi), *g = bg_t(c, qi / c->nbpg);
       for (unsigned m = js; m; m &= m - 1) {
         int j = __builtin_ctz(m);
-        uint64_t *L = c->rdy.L + (size_t)j * nqp + (size_t)qi;
-        *L = max64(*L, max64(b[c->ps[j]], g[c->ps[j]]));
+        uint32_t *L = c->rdy.L + (size_t)j * nqp + (size_t)qi, x = ax_dram_ready_rel(&c->rdy, max64(b[c->ps[j]], g[c->ps[j]]));
+        *L = *L > x ? *L : x;
       }
     }
   } else if (!c->per_rank) {
@@ -749,8 +766,8 @@ static void update_timing(ax_dram_ctrl *c, int p, int ra, int gi, int bi, uint64
     int q0 = gi * c->nbpg, n = c->nbpg; /* the group's banks (and queues) */
     for (unsigned m = c->bgj[p]; m; m &= m - 1) {
       int j = __builtin_ctz(m);
-      uint64_t v = g[c->ps[j]], *L = c->rdy.L + (size_t)j * nqp + (size_t)q0;
-      for (int b = 0; b < n; b++) L[b] = max64(L[b], v);
+      uint32_t v = ax_dram_ready_rel(&c->rdy, g[c->ps[j]]), *L = c->rdy.L + (size_t)j * nqp + (size_t)q0;
+      for (int b = 0; b < n; b++) L[b] = L[b] > v ? L[b] : v;
     }
   }
 }
@@ -1209,6 +1226,7 @@ int ax_dram_ctrl_room(const ax_dram_ctrl *c, int is_write) {
 /* Take one request at cycle `cycle`. */
 void ax_dram_ctrl_add(ax_dram_ctrl *c, uint64_t addr, int is_write, uint64_t tag, uint64_t cycle) {
   if (cycle > c->clk) c->clk = cycle; /* the cycles in between were idle */
+  follow_clock(c);
   c->npending++;
   c->progress = c->clk;
   c->sched_idle = 0;
@@ -1256,6 +1274,7 @@ void ax_dram_ctrl_add(ax_dram_ctrl *c, uint64_t addr, int is_write, uint64_t tag
 
 static inline void ctrl_cycle(ax_dram_ctrl *c, uint64_t cycle) {
   c->clk = max64(cycle, c->clk);
+  follow_clock(c);
   while (c->next_ref <= c->clk) {
     insert_refresh(c);
     c->next_ref += c->ref_interval;

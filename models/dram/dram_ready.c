@@ -32,64 +32,123 @@ static const ax_dram_ready_ops plain_ops = {all_plain, at_plain};
 #define UNROLL _Pragma("GCC unroll 8")
 #endif
 
-/* The valid live queues with T <= t into rmask (T of the blocks current). */
-AVX512 static inline void mask_avx512(const ax_dram_ready *r, uint64_t t, uint64_t *rmask) {
-  __m512i vt = _mm512_set1_epi64((long long)t);
-  int nb = r->nqp / 8;
-  for (int w = 0; w * 8 < nb; w++) {
+/* Block b's (16 queues') rank times of the slot whose row starts at
+ * R + psr, from the base: one broadcast when the block is of one rank,
+ * else the row's ranks (8 at most) converted and picked per queue. */
+__attribute__((always_inline)) AVX512 static inline __m512i rank_row(const ax_dram_ready *r, int b, uint32_t psr,
+                                                                    __m512i vbase) {
+  int rb = r->brank1[b];
+  if (rb >= 0) return _mm512_set1_epi32((int)ax_dram_ready_rel(r, r->R[psr + (uint32_t)rb]));
+  __m512i row = _mm512_loadu_si512(r->R + psr);
+  row = _mm512_sub_epi64(_mm512_max_epu64(row, vbase), vbase); /* from the base, a past time as 0 */
+  __m256i r32 = _mm512_cvtusepi64_epi32(row);                  /* saturated: NEVER as UINT32_MAX */
+  return _mm512_permutexvar_epi32(_mm512_loadu_si512(r->qrank + 16 * b), _mm512_castsi256_si512(r32));
+}
+
+/* The valid live queues with T <= t (from the base) into rmask. */
+AVX512 static inline void mask_avx512(const ax_dram_ready *r, uint32_t t, uint64_t *rmask) {
+  __m512i vt = _mm512_set1_epi32((int)t);
+  int nb = r->nqp / 16;
+  for (int w = 0; w * 4 < nb; w++) {
     uint64_t m = 0, vw = r->valid[w] & r->live[w];
-    for (int b = w * 8, e = nb < b + 8 ? nb : b + 8; b < e; b++, vw >>= 8)
-      m |= (uint64_t)_mm512_mask_cmple_epu64_mask((__mmask8)vw, _mm512_loadu_si512(r->T + 8 * b), vt) << ((b & 7) * 8);
+    for (int b = w * 4, e = nb < b + 4 ? nb : b + 4; b < e; b++, vw >>= 16)
+      m |= (uint64_t)_mm512_mask_cmple_epu32_mask((__mmask16)vw, _mm512_loadu_si512(r->T + 16 * b), vt) << ((b & 3) * 16);
     rmask[w] = m;
   }
 }
 
-/* rmask at clk from block T (m: the blocks' compares), else at the least T. */
+/* rmask at clk from the blocks' compares (any: some queue ready), else
+ * at the least T (vmin: the blocks' minima). */
 AVX512 static inline uint64_t next_avx512(const ax_dram_ready *r, uint64_t clk, uint64_t *rmask, uint64_t any,
                                           __m512i vmin) {
   if (any) return clk;
-  uint64_t t = _mm512_reduce_min_epu64(vmin);
-  if (t != AX_DRAM_NEVER) mask_avx512(r, t, rmask);
+  uint32_t t = _mm512_reduce_min_epu32(vmin);
+  if (t != 0xffffffffu) mask_avx512(r, t, rmask);
+  return ax_dram_ready_abs(r, t);
+}
+
+/* The answer for one mask word (up to 64 queues, vw the valid live ones)
+ * from the blocks' T, t[0 .. nb) in registers, without a branch: the
+ * queues ready at clk (m) if any, else the least T and the queues at it.
+ * Whether one is ready follows the last command, a guess the CPU missed
+ * often (docs/dram.md). The least T spread to every lane by a butterfly. */
+__attribute__((always_inline)) AVX512 static inline uint64_t pick64_avx512(const ax_dram_ready *r, uint64_t clk,
+                                                                          uint64_t *rmask, uint64_t vw,
+                                                                          const __m512i *t, int nb) {
+  __m512i never = _mm512_set1_epi32(-1), vclk = _mm512_set1_epi32((int)ax_dram_ready_rel(r, clk)), y = never;
+  uint64_t m = 0, m2 = 0;
+  UNROLL for (int b = 0; b < nb; b++) {
+    __mmask16 v = (__mmask16)(vw >> (16 * b));
+    m |= (uint64_t)_mm512_mask_cmple_epu32_mask(v, t[b], vclk) << (16 * b);
+    y = _mm512_mask_min_epu32(y, v, y, t[b]);
+  }
+  y = _mm512_min_epu32(y, _mm512_shuffle_i64x2(y, y, 0x4e));
+  y = _mm512_min_epu32(y, _mm512_shuffle_i64x2(y, y, 0xb1));
+  y = _mm512_min_epu32(y, _mm512_shuffle_epi32(y, (_MM_PERM_ENUM)0x4e));
+  y = _mm512_min_epu32(y, _mm512_shuffle_epi32(y, (_MM_PERM_ENUM)0xb1));
+  uint32_t tmin = (uint32_t)_mm_cvtsi128_si32(_mm512_castsi512_si128(y));
+  UNROLL for (int b = 0; b < nb; b++)
+    m2 |= (uint64_t)_mm512_mask_cmple_epu32_mask((__mmask16)(vw >> (16 * b)), t[b], y) << (16 * b);
+  rmask[0] = m ? m : tmin != 0xffffffffu ? m2 : 0;
+  return m ? clk : ax_dram_ready_abs(r, tmin);
+}
+
+/* T again for block b (its rank times from the slot rows psr). */
+__attribute__((always_inline)) AVX512 static inline __m512i block_t(ax_dram_ready *r, int b, int nps, __m512i vbase) {
+  const uint32_t *Lb = r->L + 16 * (size_t)b;
+  size_t nqp = (size_t)r->nqp;
+  __m512i t = _mm512_set1_epi32(-1);
+  if (nps == 4) { /* the common shape: the slot minima as a tree */
+    __m512i a = _mm512_max_epu32(_mm512_loadu_si512(Lb), rank_row(r, b, r->psr[0], vbase));
+    __m512i c = _mm512_max_epu32(_mm512_loadu_si512(Lb + nqp), rank_row(r, b, r->psr[1], vbase));
+    __m512i d = _mm512_max_epu32(_mm512_loadu_si512(Lb + 2 * nqp), rank_row(r, b, r->psr[2], vbase));
+    __m512i e = _mm512_max_epu32(_mm512_loadu_si512(Lb + 3 * nqp), rank_row(r, b, r->psr[3], vbase));
+    t = _mm512_min_epu32(_mm512_min_epu32(a, c), _mm512_min_epu32(d, e));
+  } else {
+    for (int j = 0; j < nps; j++)
+      t = _mm512_min_epu32(t, _mm512_max_epu32(_mm512_loadu_si512(Lb + j * nqp), rank_row(r, b, r->psr[j], vbase)));
+  }
+  _mm512_storeu_si512(r->T + 16 * b, t);
   return t;
 }
 
-/* next_avx512 for one mask word (up to 64 queues, vw the valid live
- * ones) without its branch: the least T and the queues at it are found
- * whether or not one is ready now (m), and the answer picked. Whether one
- * is ready follows the last command, a guess the CPU missed often: random
- * reads +1.4 % (docs/dram.md). */
-AVX512 static inline uint64_t next64_avx512(const ax_dram_ready *r, uint64_t clk, uint64_t *rmask, uint64_t vw,
-                                            uint64_t m, __m512i vmin) {
-  /* m2: mask_avx512's answer, flat over one word (calling it measured -0.6 % random) */
-  uint64_t tmin = _mm512_reduce_min_epu64(vmin), m2 = 0;
-  __m512i vt = _mm512_set1_epi64((long long)tmin);
-  for (int b = 0, nb = r->nqp / 8; b < nb; b++)
-    m2 |= (uint64_t)_mm512_mask_cmple_epu64_mask((__mmask8)(vw >> (8 * b)), _mm512_loadu_si512(r->T + 8 * b), vt)
-          << (8 * b);
-  rmask[0] = m ? m : tmin != AX_DRAM_NEVER ? m2 : 0;
-  return m ? clk : tmin;
+/* at and all for one mask word in nb blocks (a constant where inlined:
+ * the loops unroll, every block's T stays in a register). */
+__attribute__((always_inline)) AVX512 static inline uint64_t at64_avx512(const ax_dram_ready *r, uint64_t clk,
+                                                                        uint64_t *rmask, int nb) {
+  __m512i t[4];
+  UNROLL for (int b = 0; b < nb; b++) t[b] = _mm512_loadu_si512(r->T + 16 * b);
+  return pick64_avx512(r, clk, rmask, r->valid[0] & r->live[0], t, nb);
 }
 
+__attribute__((always_inline)) AVX512 static inline uint64_t all64_avx512(ax_dram_ready *r, uint64_t clk,
+                                                                         uint64_t *rmask, uint64_t ranks, int nb) {
+  __m512i t[4], vbase = _mm512_set1_epi64((long long)r->base);
+  int nps = r->nps;
+  UNROLL for (int b = 0; b < nb; b++)
+    t[b] = r->brank[b] & ranks ? (nps == 4 ? block_t(r, b, 4, vbase) : block_t(r, b, nps, vbase))
+                               : _mm512_loadu_si512(r->T + 16 * b);
+  return pick64_avx512(r, clk, rmask, r->valid[0] & r->live[0], t, nb);
+}
+
+/* ops->at with AVX-512. */
 AVX512 static uint64_t at_avx512(const ax_dram_ready *r, uint64_t clk, uint64_t *rmask) {
-  if (r->nq <= 64) { /* one mask word: the loop below, flat (the nested one here measured -2 % random) */
-    __m512i vmin = _mm512_set1_epi64(-1), vclk = _mm512_set1_epi64((long long)clk);
-    uint64_t vw = r->valid[0] & r->live[0], m = 0;
-    for (int b = 0, nb = r->nqp / 8; b < nb; b++) {
-      __m512i t = _mm512_loadu_si512(r->T + 8 * b);
-      vmin = _mm512_mask_min_epu64(vmin, (__mmask8)(vw >> (8 * b)), vmin, t);
-      m |= (uint64_t)_mm512_mask_cmple_epu64_mask((__mmask8)(vw >> (8 * b)), t, vclk) << (8 * b);
-    }
-    return next64_avx512(r, clk, rmask, vw, m, vmin);
+  int nb = r->nqp / 16;
+  switch (nb) { /* one mask word */
+  case 1: return at64_avx512(r, clk, rmask, 1);
+  case 2: return at64_avx512(r, clk, rmask, 2);
+  case 3: return at64_avx512(r, clk, rmask, 3);
+  case 4: return at64_avx512(r, clk, rmask, 4);
+  default: break;
   }
-  __m512i vmin = _mm512_set1_epi64(-1), vclk = _mm512_set1_epi64((long long)clk);
-  int nb = r->nqp / 8;
+  __m512i vmin = _mm512_set1_epi32(-1), vclk = _mm512_set1_epi32((int)ax_dram_ready_rel(r, clk));
   uint64_t any = 0;
-  for (int w = 0; w * 8 < nb; w++) {
+  for (int w = 0; w * 4 < nb; w++) {
     uint64_t m = 0, vw = r->valid[w] & r->live[w];
-    for (int b = w * 8, e = nb < b + 8 ? nb : b + 8; b < e; b++, vw >>= 8) {
-      __m512i t = _mm512_loadu_si512(r->T + 8 * b);
-      vmin = _mm512_mask_min_epu64(vmin, (__mmask8)vw, vmin, t);
-      m |= (uint64_t)_mm512_mask_cmple_epu64_mask((__mmask8)vw, t, vclk) << ((b & 7) * 8);
+    for (int b = w * 4, e = nb < b + 4 ? nb : b + 4; b < e; b++, vw >>= 16) {
+      __m512i t = _mm512_loadu_si512(r->T + 16 * b);
+      vmin = _mm512_mask_min_epu32(vmin, (__mmask16)vw, vmin, t);
+      m |= (uint64_t)_mm512_mask_cmple_epu32_mask((__mmask16)vw, t, vclk) << ((b & 3) * 16);
     }
     rmask[w] = m;
     any |= m;
@@ -97,91 +156,32 @@ AVX512 static uint64_t at_avx512(const ax_dram_ready *r, uint64_t clk, uint64_t 
   return next_avx512(r, clk, rmask, any, vmin);
 }
 
-/* The pass for nps planned slots (a constant where it is inlined, so the
- * slot loop unrolls and R stays in registers). */
-__attribute__((always_inline)) AVX512 static inline uint64_t all_avx512_n(ax_dram_ready *r, uint64_t clk,
-                                                                         uint64_t *rmask, uint64_t ranks, int nps) {
-  __m512i R[AX_DRAM_CMD_STD_N], vmin = _mm512_set1_epi64(-1), vclk = _mm512_set1_epi64((long long)clk);
-  uint64_t any = 0;
-  UNROLL for (int j = 0; j < AX_DRAM_CMD_STD_N; j++) /* (all set: no warning for the rows past nps) */
-    R[j] = j < nps ? _mm512_loadu_si512(r->R + r->psr[j]) : _mm512_setzero_si512();
-  const uint64_t *restrict L = r->L, *valid = r->valid;
-  const int64_t *restrict qrank = r->qrank;
-  uint64_t *restrict T = r->T;
-  size_t nqp = (size_t)r->nqp;
-  int nb = r->nqp / 8;
-  for (int w = 0; w * 8 < nb; w++) {
-    uint64_t m = 0, vw = valid[w] & r->live[w];
-    for (int b = w * 8, e = nb < b + 8 ? nb : b + 8; b < e; b++, vw >>= 8) {
-      __mmask8 v = (__mmask8)vw;
-      if (!v) continue;
-      __m512i t;
-      if (r->brank[b] & ranks) { /* a rank of this block moved: its T again */
-        __m512i rk = _mm512_loadu_si512(qrank + 8 * b);
-        t = _mm512_set1_epi64(-1);
-        UNROLL for (int j = 0; j < nps; j++)
-          t = _mm512_min_epu64(t, _mm512_max_epu64(_mm512_loadu_si512(L + j * nqp + 8 * (size_t)b),
-                                                   _mm512_permutexvar_epi64(rk, R[j])));
-        _mm512_storeu_si512(T + 8 * b, t);
-      } else {
-        t = _mm512_loadu_si512(T + 8 * b);
-      }
-      vmin = _mm512_mask_min_epu64(vmin, v, vmin, t);
-      m |= (uint64_t)_mm512_mask_cmple_epu64_mask(v, t, vclk) << ((b & 7) * 8);
-    }
-    rmask[w] = m;
-    any |= m;
-  }
-  return next_avx512(r, clk, rmask, any, vmin);
-}
-
-/* The common shape in one tight body: up to 64 queues (one mask word), 4
- * planned slots; the slot minima as a tree. */
-AVX512 static uint64_t all_avx512_64x4(ax_dram_ready *r, uint64_t clk, uint64_t *rmask, uint64_t ranks) {
-  const uint64_t *R = r->R, *L = r->L;
-  size_t nqp = (size_t)r->nqp;
-  __m512i vclk = _mm512_set1_epi64((long long)clk), vmin = _mm512_set1_epi64(-1);
-  uint64_t vw = r->valid[0] & r->live[0], m = 0;
-  for (int b = 0, nb = r->nqp / 8; b < nb; b++) {
-    __mmask8 v = (__mmask8)(vw >> (8 * b));
-    __m512i t;
-    if (r->brank[b] & ranks) {
-      const uint64_t *Lb = L + 8 * b;
-      __m512i x0, x1, x2, x3;
-      int rb = r->brank1[b];
-      if (rb >= 0) { /* a block of one rank: its times broadcast */
-        x0 = _mm512_set1_epi64((long long)R[r->psr[0] + (uint32_t)rb]);
-        x1 = _mm512_set1_epi64((long long)R[r->psr[1] + (uint32_t)rb]);
-        x2 = _mm512_set1_epi64((long long)R[r->psr[2] + (uint32_t)rb]);
-        x3 = _mm512_set1_epi64((long long)R[r->psr[3] + (uint32_t)rb]);
-      } else {
-        __m512i rk = _mm512_loadu_si512(r->qrank + 8 * b);
-        x0 = _mm512_permutexvar_epi64(rk, _mm512_loadu_si512(R + r->psr[0]));
-        x1 = _mm512_permutexvar_epi64(rk, _mm512_loadu_si512(R + r->psr[1]));
-        x2 = _mm512_permutexvar_epi64(rk, _mm512_loadu_si512(R + r->psr[2]));
-        x3 = _mm512_permutexvar_epi64(rk, _mm512_loadu_si512(R + r->psr[3]));
-      }
-      __m512i a = _mm512_max_epu64(_mm512_loadu_si512(Lb), x0);
-      __m512i c = _mm512_max_epu64(_mm512_loadu_si512(Lb + nqp), x1);
-      __m512i d = _mm512_max_epu64(_mm512_loadu_si512(Lb + 2 * nqp), x2);
-      __m512i e = _mm512_max_epu64(_mm512_loadu_si512(Lb + 3 * nqp), x3);
-      t = _mm512_min_epu64(_mm512_min_epu64(a, c), _mm512_min_epu64(d, e));
-      _mm512_storeu_si512(r->T + 8 * b, t);
-    } else {
-      t = _mm512_loadu_si512(r->T + 8 * b);
-    }
-    vmin = _mm512_mask_min_epu64(vmin, v, vmin, t);
-    m |= (uint64_t)_mm512_mask_cmple_epu64_mask(v, t, vclk) << (8 * b);
-  }
-  return next64_avx512(r, clk, rmask, vw, m, vmin);
-}
-
+/* ops->all with AVX-512: T again for the blocks of a rank in `ranks`. */
 AVX512 static uint64_t all_avx512(ax_dram_ready *r, uint64_t clk, uint64_t *rmask, uint64_t ranks) {
-  if (r->nq <= 64 && r->nps == 4) return all_avx512_64x4(r, clk, rmask, ranks);
-  switch (r->nps) { /* ACT, PRE, RD, WR: 4 when RDA / WRA share RD's / WR's times (every standard here) */
-  case 4: return all_avx512_n(r, clk, rmask, ranks, 4);
-  default: return all_avx512_n(r, clk, rmask, ranks, r->nps);
+  int nb = r->nqp / 16, nps = r->nps;
+  switch (nb) { /* one mask word */
+  case 1: return all64_avx512(r, clk, rmask, ranks, 1);
+  case 2: return all64_avx512(r, clk, rmask, ranks, 2);
+  case 3: return all64_avx512(r, clk, rmask, ranks, 3);
+  case 4: return all64_avx512(r, clk, rmask, ranks, 4);
+  default: break;
   }
+  __m512i vbase = _mm512_set1_epi64((long long)r->base);
+  __m512i vmin = _mm512_set1_epi32(-1), vclk = _mm512_set1_epi32((int)ax_dram_ready_rel(r, clk));
+  uint64_t any = 0;
+  for (int w = 0; w * 4 < nb; w++) {
+    uint64_t m = 0, vw = r->valid[w] & r->live[w];
+    for (int b = w * 4, e = nb < b + 4 ? nb : b + 4; b < e; b++, vw >>= 16) {
+      __mmask16 v = (__mmask16)vw;
+      if (!v) continue;
+      __m512i t = r->brank[b] & ranks ? block_t(r, b, nps, vbase) : _mm512_loadu_si512(r->T + 16 * b);
+      vmin = _mm512_mask_min_epu32(vmin, v, vmin, t);
+      m |= (uint64_t)_mm512_mask_cmple_epu32_mask(v, t, vclk) << ((b & 3) * 16);
+    }
+    rmask[w] = m;
+    any |= m;
+  }
+  return next_avx512(r, clk, rmask, any, vmin);
 }
 
 static const ax_dram_ready_ops avx512_ops = {all_avx512, at_avx512};
@@ -200,30 +200,30 @@ int ax_dram_ready_init(ax_dram_ready *r, int nq, const int *qrank, int nps, cons
                        const uint64_t *R, int rs, int simd) {
   memset(r, 0, sizeof *r);
   r->nq = nq;
-  r->nqp = (nq + 7) / 8 * 8;
+  r->nqp = (nq + 15) / 16 * 16;
   r->nps = nps;
   for (int j = 0; j < nps; j++) r->psr[j] = (uint32_t)ps[j] * (uint32_t)rs;
   r->R = R;
   r->rs = rs;
-  int ncw = (nq + 63) / 64;
+  int ncw = (nq + 63) / 64, nb = r->nqp / 16;
   r->L = ax_dram_ready_alloc((size_t)AX_DRAM_CMD_STD_N * (size_t)r->nqp * sizeof *r->L);
   r->T = ax_dram_ready_alloc((size_t)r->nqp * sizeof *r->T);
   r->valid = malloc((size_t)ncw * sizeof *r->valid);
   r->live = calloc((size_t)ncw, sizeof *r->live);
   r->qrank = ax_dram_ready_alloc((size_t)r->nqp * sizeof *r->qrank);
-  r->brank1 = malloc((size_t)r->nqp / 8 * sizeof *r->brank1);
-  r->brank = calloc((size_t)r->nqp / 8, sizeof *r->brank);
+  r->brank1 = malloc((size_t)nb * sizeof *r->brank1);
+  r->brank = calloc((size_t)nb, sizeof *r->brank);
   if (!r->L || !r->T || !r->valid || !r->live || !r->qrank || !r->brank || !r->brank1) { ax_dram_ready_free(r); return -1; }
-  for (size_t i = 0; i < (size_t)AX_DRAM_CMD_STD_N * (size_t)r->nqp; i++) r->L[i] = AX_DRAM_NEVER;
-  for (int q = 0; q < r->nqp; q++) r->T[q] = AX_DRAM_NEVER;
+  memset(r->L, 0xff, (size_t)AX_DRAM_CMD_STD_N * (size_t)r->nqp * sizeof *r->L); /* NEVER */
+  memset(r->T, 0xff, (size_t)r->nqp * sizeof *r->T);
   for (int q = 0; q < nq; q++) {
     r->qrank[q] = qrank[q];
-    r->brank[q / 8] |= 1ull << (qrank[q] & 63);
+    r->brank[q / 16] |= 1ull << (qrank[q] & 63);
   }
-  for (int b = 0; b < r->nqp / 8; b++) { /* a block's one rank, -1 if it has several */
-    r->brank1[b] = qrank[8 * b];
-    for (int q = 8 * b; q < 8 * b + 8 && q < nq; q++)
-      if (qrank[q] != qrank[8 * b]) r->brank1[b] = -1;
+  for (int b = 0; b < nb; b++) { /* a block's one rank, -1 if it has several */
+    r->brank1[b] = qrank[16 * b];
+    for (int q = 16 * b; q < 16 * b + 16 && q < nq; q++)
+      if (qrank[q] != qrank[16 * b]) r->brank1[b] = -1;
   }
   for (int w = 0; w < ncw; w++) r->valid[w] = w == ncw - 1 && nq % 64 ? (1ull << (nq % 64)) - 1 : ~0ull;
   r->ops = &plain_ops;
@@ -233,6 +233,17 @@ int ax_dram_ready_init(ax_dram_ready *r, int nq, const int *qrank, int nps, cons
   (void)simd;
 #endif
   return 0;
+}
+
+/* Count L and T from cycle clk (>= the base) from now on. */
+void ax_dram_ready_rebase(ax_dram_ready *r, uint64_t clk) {
+  uint64_t d = clk - r->base;
+  size_t n = (size_t)AX_DRAM_CMD_STD_N * (size_t)r->nqp;
+  for (size_t i = 0; i < n + (size_t)r->nqp; i++) {
+    uint32_t *x = i < n ? &r->L[i] : &r->T[i - n];
+    if (*x != 0xffffffffu) *x = *x > d ? (uint32_t)(*x - d) : 0;
+  }
+  r->base = clk;
 }
 
 /* Set bits of x, by shifts and adds (a baseline x86-64 build has no

@@ -124,6 +124,30 @@ static void test_idle_gap(void **st) {
   ax_dram_sys_free(&s);
 }
 
+/* The same with a quiet stretch of 4295.5 M cycles, past 2^32: the
+ * queues' times count from a base cycle in 32 bits (dram_ready.h), moved
+ * up on the way (every 2^30 cycles). The read after it is timed as the
+ * one before (a closed bank, half-way between refreshes: 27 cycles), and
+ * one refresh per million cycles went by: 4295. */
+static void test_long_gap(void **st) {
+  (void)st;
+  ax_dram_cfg c;
+  tiny(&c, "OPEN_PAGE");
+  req r[] = {{A(5, 0, 0, 0), 0, 0}, {A(9, 0, 0, 0), 0, 4295500000ull}};
+  reqs g = {r, 2, 0};
+  ax_dram_sys s;
+  assert_int_equal(ax_dram_sys_init(&s, &c), AX_OK);
+  ax_dram_result res;
+  char err[256] = "";
+  int rc = ax_dram_run(&s, reqs_next, &g, &res, err, sizeof err);
+  if (rc != AX_OK) fail_msg("ax_dram_run: %s", err);
+  assert_int_equal(res.st.num_reads_done, 2);
+  assert_int_equal(res.st.read_latency_sum, 27 + 27);
+  assert_int_equal(res.num_cycles, 4295500029ull);
+  assert_int_equal(res.st.num_ref_cmds, 4295);
+  ax_dram_sys_free(&s);
+}
+
 static void test_close_page(void **st) {
   (void)st;
   ax_dram_cfg c;
@@ -553,8 +577,8 @@ static void test_ready_pass(void **st) {
     ax_dram_ready r;
     assert_int_equal(ax_dram_ready_init(&r, NQ, qrank, 2, ps, NR, R, RS, simd), 0);
     for (int q = 0; q < NQ; q++) {
-      r.L[q] = 5 * (uint64_t)q;
-      r.L[r.nqp + q] = q % 2 ? 50 : AX_DRAM_NEVER;
+      ax_dram_ready_set_l(&r, 0, q, 5 * (uint64_t)q);
+      ax_dram_ready_set_l(&r, 1, q, q % 2 ? 50 : AX_DRAM_NEVER);
     }
     r.valid[1] &= ~(1ull << (69 - 64));
     r.live[0] = ~(1ull << 2) & ~(0xffull << 40);
@@ -563,16 +587,16 @@ static void test_ready_pass(void **st) {
     assert_false(ax_dram_ready_few(&r));
     uint64_t m[2];
     assert_int_equal(r.ops->all(&r, 120, m, ~0ull), 120); /* some are ready at 120 already */
-    assert_int_equal(r.T[0], 100);
-    assert_int_equal(r.T[1], 110);
-    assert_int_equal(r.T[30], 150);
-    assert_int_equal(r.T[61], 305);
+    assert_int_equal(ax_dram_ready_t(&r, 0), 100);
+    assert_int_equal(ax_dram_ready_t(&r, 1), 110);
+    assert_int_equal(ax_dram_ready_t(&r, 30), 150);
+    assert_int_equal(ax_dram_ready_t(&r, 61), 305);
     uint64_t want[2] = {0, 0};
     for (int q = 0; q < NQ - 1; q++) { /* the formula above, by plain arithmetic */
       if (q == 2 || (q >= 40 && q < 48)) continue;
       uint64_t a = 5 * (uint64_t)q, ra = 100 + 10 * (uint64_t)(q % 3), t = a > ra ? a : ra;
       if (q % 2) { uint64_t b = 300 + 10 * (uint64_t)(q % 3); t = t < b ? t : b; }
-      assert_int_equal(r.T[q], t);
+      assert_int_equal(ax_dram_ready_t(&r, q), t);
       if (t <= 120) want[q / 64] |= 1ull << (q % 64);
     }
     assert_int_equal(m[0], want[0]);
@@ -599,13 +623,67 @@ static void test_ready_pass(void **st) {
     assert_int_equal(r.nwl, 3);
     r.T[30] = 0; /* queue 30 is of rank 0: kept while only rank 1 moved */
     assert_int_equal(ax_dram_ready_all(&r, 150, m, 1ull << 1), 150);
-    assert_int_equal(r.T[30], 0);
+    assert_int_equal(ax_dram_ready_t(&r, 30), 0);
     assert_int_equal(ax_dram_ready_all(&r, 150, m, 1ull << 0), 150);
-    assert_int_equal(r.T[30], 150); /* computed again */
+    assert_int_equal(ax_dram_ready_t(&r, 30), 150); /* computed again */
     assert_int_equal(m[0], 1ull << 1 | 1ull << 30);
     assert_int_equal(m[1], 0);
     assert_int_equal(ax_dram_ready_at(&r, 50, m), 110); /* the first ready: queue 1 at 110 */
     assert_int_equal(m[0], 1ull << 1);
+    ax_dram_ready_free(&r);
+  }
+}
+
+/* Times past 32 bits and a moved base: every time of the common-shape
+ * check below shifted by OFF = 3 * 2^32 + 12345 (the base moved to OFF
+ * first), then the base moved again to OFF + 150, past some of them: the
+ * answers from OFF + 150 on are the formula's, shifted; a T before the
+ * base reads as the base (it is past). */
+static void test_ready_rebase(void **st) {
+  (void)st;
+  enum { NQ = 40, RS = 8 };
+  const uint64_t OFF = 3ull * (1ull << 32) + 12345;
+  uint64_t R[8 * RS] = {0}, s = 7;
+  int qrank[NQ];
+  for (int q = 0; q < NQ; q++) qrank[q] = q < 32 ? q / 16 : q % 2;
+  for (int i = 0; i < 8 * RS; i++) R[i] = OFF + xorshift64s(&s) % 200;
+  const uint8_t ps[4] = {0, 1, 2, 3};
+  for (int simd = 0; simd < 2; simd++) {
+    ax_dram_ready r;
+    assert_int_equal(ax_dram_ready_init(&r, NQ, qrank, 4, ps, 2, R, RS, simd), 0);
+    ax_dram_ready_rebase(&r, OFF);
+    assert_int_equal(r.T[0], UINT32_MAX); /* NEVER stays NEVER */
+    uint64_t s2 = 11, L[4][NQ];
+    for (int j = 0; j < 4; j++)
+      for (int q = 0; q < NQ; q++) {
+        L[j][q] = xorshift64s(&s2) % 5 ? OFF + xorshift64s(&s2) % 300 : AX_DRAM_NEVER;
+        ax_dram_ready_set_l(&r, j, q, L[j][q]);
+      }
+    r.live[0] = (1ull << NQ) - 1;
+    ax_dram_ready_recount(&r);
+    for (int moved = 0; moved < 2; moved++) {
+      if (moved) ax_dram_ready_rebase(&r, OFF + 150);
+      for (uint64_t clk = OFF + 150; clk < OFF + 320; clk += 40) {
+        uint64_t m[1], want = 0, first = AX_DRAM_NEVER, t[NQ];
+        for (int q = 0; q < NQ; q++) {
+          t[q] = AX_DRAM_NEVER;
+          for (int j = 0; j < 4; j++) {
+            uint64_t a = L[j][q], b = R[j * RS + qrank[q]], x = a > b ? a : b;
+            t[q] = x < t[q] ? x : t[q];
+          }
+          if (t[q] < first) first = t[q];
+        }
+        uint64_t at = first > clk ? first : clk;
+        for (int q = 0; q < NQ; q++) want |= (uint64_t)(t[q] <= at) << q;
+        assert_int_equal(r.ops->all(&r, clk, m, ~0ull), at);
+        assert_int_equal(m[0], want);
+        for (int q = 0; q < NQ; q++) /* a T before the base reads as the base */
+          assert_int_equal(ax_dram_ready_t(&r, q), t[q] == AX_DRAM_NEVER ? t[q] : t[q] > r.base ? t[q] : r.base);
+        m[0] = 0;
+        assert_int_equal(r.ops->at(&r, clk, m), at);
+        assert_int_equal(m[0], want);
+      }
+    }
     ax_dram_ready_free(&r);
   }
 }
@@ -626,7 +704,7 @@ static void test_ready_pass_common_shape(void **st) {
     assert_int_equal(ax_dram_ready_init(&r, NQ, qrank, 4, ps, 2, R, RS, simd), 0);
     uint64_t s2 = 11;
     for (int j = 0; j < 4; j++)
-      for (int q = 0; q < NQ; q++) r.L[j * r.nqp + q] = xorshift64s(&s2) % 5 ? xorshift64s(&s2) % 300 : AX_DRAM_NEVER;
+      for (int q = 0; q < NQ; q++) ax_dram_ready_set_l(&r, j, q, xorshift64s(&s2) % 5 ? xorshift64s(&s2) % 300 : AX_DRAM_NEVER);
     r.live[0] = (1ull << NQ) - 1;
     ax_dram_ready_recount(&r);
     for (uint64_t clk = 0; clk < 320; clk += 40) {
@@ -634,7 +712,7 @@ static void test_ready_pass_common_shape(void **st) {
       for (int q = 0; q < NQ; q++) { /* min over slots of max(L, R of its rank) */
         t[q] = AX_DRAM_NEVER;
         for (int j = 0; j < 4; j++) {
-          uint64_t a = r.L[j * r.nqp + q], b = R[j * RS + qrank[q]], x = a > b ? a : b;
+          uint64_t a = ax_dram_ready_abs(&r, r.L[j * r.nqp + q]), b = R[j * RS + qrank[q]], x = a > b ? a : b;
           t[q] = x < t[q] ? x : t[q];
         }
         if (t[q] < first) first = t[q];
@@ -643,12 +721,12 @@ static void test_ready_pass_common_shape(void **st) {
       for (int q = 0; q < NQ; q++) want |= (uint64_t)(t[q] <= at) << q;
       assert_int_equal(r.ops->all(&r, clk, m, ~0ull), at);
       assert_int_equal(m[0], want);
-      for (int q = 0; q < NQ; q++) assert_int_equal(r.T[q], t[q]);
+      for (int q = 0; q < NQ; q++) assert_int_equal(ax_dram_ready_t(&r, q), t[q]);
       m[0] = 0;
       assert_int_equal(r.ops->at(&r, clk, m), at); /* the compare alone, from those T: the same answer */
       assert_int_equal(m[0], want);
     }
-    for (int i = 0; i < 4 * r.nqp; i++) r.L[i] = AX_DRAM_NEVER; /* live, but every time NEVER: never, no queue */
+    for (int i = 0; i < 4 * r.nqp; i++) r.L[i] = UINT32_MAX; /* live, but every time NEVER: never, no queue */
     uint64_t m[1] = {~0ull};
     assert_int_equal(r.ops->all(&r, 7, m, ~0ull), AX_DRAM_NEVER);
     assert_int_equal(m[0], 0);
@@ -669,8 +747,10 @@ int main(void) {
     cmocka_unit_test(test_pim_standard),
     cmocka_unit_test(test_ready_pass),
     cmocka_unit_test(test_ready_pass_common_shape),
+    cmocka_unit_test(test_ready_rebase),
     cmocka_unit_test(test_single_reads),
     cmocka_unit_test(test_idle_gap),
+    cmocka_unit_test(test_long_gap),
     cmocka_unit_test(test_close_page),
     cmocka_unit_test(test_bank_spacing),
     cmocka_unit_test(test_writes),
