@@ -153,8 +153,11 @@ struct ax_dram_ctrl {
   bank_st *bank;               /* [rank][bg][bank] */
   /* earliest issue cycle per command slot (tslot) from the rules of each
    * level, one array et: banks [rank][bg][bank], then bank groups [rank][bg],
-   * then ranks, AX_DRAM_CMD_STD_N each (a plan item keeps its 3 indices) */
-  uint64_t *et;
+   * then ranks, AX_DRAM_CMD_STD_N each (a plan item keeps its 3 indices);
+   * in 32 bits counted from rdy.base, as the queues' times (dram_ready.h:
+   * the pass reads the rank rows as they are), moved with it by
+   * follow_clock */
+  uint32_t *et;
   int tbg0;                    /* first bank group's row in et */
   size_t rk;                   /* rank times in et: slot k of rank r at et[rk + k * rs + r] (a slot's
                                 * ranks side by side, for dram_ready.h) */
@@ -558,8 +561,13 @@ void ax_dram_ctrl_set_log(ax_dram_ctrl *c, FILE *f) { c->log = f; }
 /* ---- timing state ------------------------------------------------------------- */
 
 /* The earliest-time rows (AX_DRAM_CMD_STD_N slots) of a bank, bank group, rank. */
-static inline uint64_t *bank_t(ax_dram_ctrl *c, int bi) { return c->et + (size_t)bi * AX_DRAM_CMD_STD_N; }
-static inline uint64_t *bg_t(ax_dram_ctrl *c, int gi) { return c->et + (size_t)(c->tbg0 + gi) * AX_DRAM_CMD_STD_N; }
+static inline uint32_t *bank_t(ax_dram_ctrl *c, int bi) { return c->et + (size_t)bi * AX_DRAM_CMD_STD_N; }
+static inline uint32_t *bg_t(ax_dram_ctrl *c, int gi) { return c->et + (size_t)(c->tbg0 + gi) * AX_DRAM_CMD_STD_N; }
+
+/* The current cycle in the times' 32 bits (from rdy.base). */
+static inline uint32_t clk32(const ax_dram_ctrl *c) { return (uint32_t)(c->clk - c->rdy.base); }
+
+static inline uint32_t max32(uint32_t a, uint32_t b) { return a > b ? a : b; }
 
 static inline bank_st *bank_at(ax_dram_ctrl *c, int ra, int bg, int ba) {
   return &c->bank[(ra * c->nbg + bg) * c->nbpg + ba];
@@ -585,7 +593,9 @@ static inline uint64_t rotr64(uint64_t x, unsigned s) { return (x >> (s & 63)) |
 /* The queues' times count from a base cycle in 32 bits (dram_ready.h):
  * moved up before the cycle runs too far past it. */
 static inline void follow_clock(ax_dram_ctrl *c) {
-  if (c->clk - c->rdy.base >= AX_DRAM_READY_SPAN) ax_dram_ready_rebase(&c->rdy, c->clk);
+  if (c->clk - c->rdy.base < AX_DRAM_READY_SPAN) return;
+  ax_dram_ready_shift(c->et, c->rk + (size_t)c->rs * AX_DRAM_CMD_STD_N, c->clk - c->rdy.base);
+  ax_dram_ready_rebase(&c->rdy, c->clk);
 }
 
 /* Queue qi's new T is t (its rank not stale): its bit of rmask. */
@@ -598,23 +608,22 @@ static inline void local_set_t(ax_dram_ctrl *c, int qi, uint64_t t) {
 
 /* A planned command's local time: the later of its bank's and its bank
  * group's times. */
-static inline uint64_t item_local(const ax_dram_ctrl *c, const pitem *it) { return max64(c->et[it->ob], c->et[it->og]); }
+static inline uint32_t item_local(const ax_dram_ctrl *c, const pitem *it) { return max32(c->et[it->ob], c->et[it->og]); }
 
 /* local_set for a plan of one command, of slot ps[j], whose bank and bank
  * group times' max is lt (mostly so: ACT, PRE or one column command): its
  * slot's time, NEVER in the others; T from that slot. */
-static inline void local_one(ax_dram_ctrl *c, int qi, int j, uint64_t lt) {
+static inline void local_one(ax_dram_ctrl *c, int qi, int j, uint32_t lt) {
   ax_dram_ready *r = &c->rdy;
   size_t nqp = (size_t)r->nqp;
   uint32_t *L = r->L + qi, never = UINT32_MAX;
   if (c->nps == 4) L[0] = never, L[nqp] = never, L[2 * nqp] = never, L[3 * nqp] = never;
   else for (int i = 0; i < c->nps; i++) L[(size_t)i * nqp] = never;
-  L[(size_t)j * nqp] = ax_dram_ready_rel(r, lt);
+  L[(size_t)j * nqp] = lt;
   ax_dram_ready_set_live(r, qi, 1);
   if (c->stale >> (r->qrank[qi] & 63) & 1) return;
-  uint64_t t = max64(lt, r->R[r->psr[j] + (size_t)r->qrank[qi]]);
-  r->T[qi] = ax_dram_ready_rel(r, t);
-  local_set_t(c, qi, t);
+  uint32_t t = r->T[qi] = max32(lt, r->R[r->psr[j] + (size_t)r->qrank[qi]]);
+  local_set_t(c, qi, ax_dram_ready_abs(r, t));
 }
 
 /* Queue qi's local times from its plan; while the other times its rank's
@@ -629,29 +638,27 @@ static inline void local_set(ax_dram_ctrl *c, int qi) {
     local_one(c, qi, pl[0].j, item_local(c, &pl[0]));
     return;
   }
-  uint64_t v[AX_DRAM_CMD_STD_N];
-  uint32_t *L = r->L + qi;
-  for (int j = 0; j < AX_DRAM_CMD_STD_N; j++) v[j] = NEVER; /* a constant count: no memset call */
+  uint32_t v[AX_DRAM_CMD_STD_N], *L = r->L + qi;
+  for (int j = 0; j < AX_DRAM_CMD_STD_N; j++) v[j] = UINT32_MAX; /* NEVER; a constant count: no memset call */
   for (int k = 0; k < np; k++) {
-    uint64_t x = item_local(c, &pl[k]), *y = &v[pl[k].j];
+    uint32_t x = item_local(c, &pl[k]), *y = &v[pl[k].j];
     *y = x < *y ? x : *y;
   }
   if (nps == 4) { /* ACT, PRE, RD, WR: every standard here */
-    L[0] = ax_dram_ready_rel(r, v[0]), L[nqp] = ax_dram_ready_rel(r, v[1]);
-    L[2 * nqp] = ax_dram_ready_rel(r, v[2]), L[3 * nqp] = ax_dram_ready_rel(r, v[3]);
+    L[0] = v[0], L[nqp] = v[1], L[2 * nqp] = v[2], L[3 * nqp] = v[3];
   } else {
-    for (int j = 0; j < nps; j++, L += nqp) *L = ax_dram_ready_rel(r, v[j]);
+    for (int j = 0; j < nps; j++, L += nqp) *L = v[j];
   }
   ax_dram_ready_set_live(r, qi, np);
   if (c->stale >> (r->qrank[qi] & 63) & 1) return;
-  const uint64_t *R = r->R + r->qrank[qi];
-  uint64_t t = NEVER; /* min over the slots of max(local, rank time), from v: exact, not from the base */
+  const uint32_t *R = r->R + r->qrank[qi];
+  uint32_t t = UINT32_MAX; /* min over the slots of max(local, rank time), from v */
   for (int j = 0; j < nps; j++) {
-    uint64_t x = max64(v[j], R[r->psr[j]]);
+    uint32_t x = max32(v[j], R[r->psr[j]]);
     t = x < t ? x : t;
   }
-  r->T[qi] = ax_dram_ready_rel(r, t);
-  local_set_t(c, qi, t);
+  r->T[qi] = t;
+  local_set_t(c, qi, ax_dram_ready_abs(r, t));
 }
 
 /* Queue qi's contents or one of its banks changed: rebuild its plan (and
@@ -687,44 +694,45 @@ static inline int mask_next(const uint64_t *m, int from, int to) {
 }
 
 /* Earliest cycle `cmd` may issue to bank (ra, bg, ba) under every rule. */
-static inline uint64_t ready_at(ax_dram_ctrl *c, int cmd, int ra, int bg, int ba) {
+static inline uint32_t ready_at(ax_dram_ctrl *c, int cmd, int ra, int bg, int ba) {
   int k = c->tslot[cmd];
   int gi = ra * c->nbg + bg;
-  return max64(bank_t(c, gi * c->nbpg + ba)[k], max64(bg_t(c, gi)[k], c->et[rank_i(c, ra, k)]));
+  return max32(bank_t(c, gi * c->nbpg + ba)[k], max32(bg_t(c, gi)[k], c->et[rank_i(c, ra, k)]));
 }
 
 /* ready_at for a planned command's bank (indices precomputed). */
-static inline uint64_t ready_at_p(ax_dram_ctrl *c, const pitem *e) {
-  return max64(c->et[e->ob], max64(c->et[e->og], c->et[e->orr]));
+static inline uint32_t ready_at_p(ax_dram_ctrl *c, const pitem *e) {
+  return max32(c->et[e->ob], max32(c->et[e->og], c->et[e->orr]));
 }
 
-static inline void bump(uint64_t *slot, uint64_t v) { uint64_t o = *slot; *slot = v > o ? v : o; } /* branch-free */
+static inline void bump(uint32_t *slot, uint32_t v) { uint32_t o = *slot; *slot = v > o ? v : o; } /* branch-free */
 
 /* Bump the earliest-issue times tt[] by the rules l[0..n) of a command at clk. */
-static inline void bump_all(uint64_t *tt, const ulat *l, int n, uint64_t clk) {
-  for (int k = 0; k < n; k++) bump(&tt[l[k].next], clk + (uint64_t)l[k].cycles);
+static inline void bump_all(uint32_t *tt, const ulat *l, int n, uint32_t clk) {
+  for (int k = 0; k < n; k++) bump(&tt[l[k].next], clk + (uint32_t)l[k].cycles);
 }
 
 /* Apply the rules of command p issued at `clk` to bank bi (index in
  * bank[]) of bank group gi (in bg[]) of rank ra; bi = -1 for rank-wide
  * commands. */
 static void update_timing(ax_dram_ctrl *c, int p, int ra, int gi, int bi, uint64_t clk) {
+  uint32_t t = (uint32_t)(clk - c->rdy.base); /* latencies are > 0 and far below 2^31 (dram_timing.c, dram_cfg.c) */
   if (bi >= 0) { /* a bank command: its flat list (build_bumps) */
     int k = bi * AX_DRAM_CMD_STD_N + p;
-    uint64_t *et = c->et;
+    uint32_t *et = c->et;
     for (const bument *e = c->bl + c->bl_at[k], *end = c->bl + c->bl_at[k + 1]; e < end; e++)
-      bump(&et[e->i], clk + (uint64_t)e->cycles);
+      bump(&et[e->i], t + (uint32_t)e->cycles);
   } else { /* rank-wide: every bank and bank group of rank ra */
     int n;
     if ((n = c->nul[p][AX_DRAM_SC_BANK]))
-      for (int i = 0; i < c->nbanks; i++) bump_all(bank_t(c, ra * c->nbanks + i), c->ul[p][AX_DRAM_SC_BANK], n, clk);
+      for (int i = 0; i < c->nbanks; i++) bump_all(bank_t(c, ra * c->nbanks + i), c->ul[p][AX_DRAM_SC_BANK], n, t);
     if ((n = c->nul[p][AX_DRAM_SC_BANKGROUP]))
-      for (int i = 0; i < c->nbg; i++) bump_all(bg_t(c, ra * c->nbg + i), c->ul[p][AX_DRAM_SC_BANKGROUP], n, clk);
+      for (int i = 0; i < c->nbg; i++) bump_all(bg_t(c, ra * c->nbg + i), c->ul[p][AX_DRAM_SC_BANKGROUP], n, t);
     /* channel-scope rules were merged into the rank and other-rank lists */
     for (int r = 0; r < c->nranks; r++) {
       int sc = r == ra ? AX_DRAM_SC_RANK : AX_DRAM_SC_OTHER_RANKS;
       for (int k = 0; k < c->nul[p][sc]; k++)
-        bump(&c->et[rank_i(c, r, c->ul[p][sc][k].next)], clk + (uint64_t)c->ul[p][sc][k].cycles);
+        bump(&c->et[rank_i(c, r, c->ul[p][sc][k].next)], t + (uint32_t)c->ul[p][sc][k].cycles);
     }
   }
   for (unsigned m = c->win_prev[p]; m; m &= m - 1) { /* windowed rules: remember the issue cycle */
@@ -738,7 +746,8 @@ static void update_timing(ax_dram_ctrl *c, int p, int ra, int gi, int bi, uint64
     }
     /* the window's bound (the len-th latest issue + its latency) only
      * grows and changes only here: fold it into the rank's time */
-    if (x->n == x->len) bump(&c->et[rank_i(c, ra, x->next)], x->ring[x->head] + (uint64_t)x->cycles);
+    if (x->n == x->len) /* (the ring's cycles are whole: the oldest may be before the base) */
+      bump(&c->et[rank_i(c, ra, x->next)], ax_dram_ready_rel(&c->rdy, x->ring[x->head] + (uint64_t)x->cycles));
   }
   /* the T of the ranks whose times moved, and of this rank when a time of
    * this bank's group moved (the local times of the queues reading it: its
@@ -750,24 +759,24 @@ static void update_timing(ax_dram_ctrl *c, int p, int ra, int gi, int bi, uint64
     size_t nqp = (size_t)c->rdy.nqp;
     unsigned js = c->bankj[p] | c->bgj[p];
     for (int qi = ra * c->nbanks, e = qi + c->nbanks; qi < e; qi++) {
-      const uint64_t *b = bank_t(c, qi), *g = bg_t(c, qi / c->nbpg);
+      const uint32_t *b = bank_t(c, qi), *g = bg_t(c, qi / c->nbpg);
       for (unsigned m = js; m; m &= m - 1) {
         int j = __builtin_ctz(m);
-        uint32_t *L = c->rdy.L + (size_t)j * nqp + (size_t)qi, x = ax_dram_ready_rel(&c->rdy, max64(b[c->ps[j]], g[c->ps[j]]));
-        *L = *L > x ? *L : x;
+        uint32_t *L = c->rdy.L + (size_t)j * nqp + (size_t)qi;
+        *L = max32(*L, max32(b[c->ps[j]], g[c->ps[j]]));
       }
     }
   } else if (!c->per_rank) {
     /* a bank queue's local time of slot j is max(its bank's, its group's
      * time) when it plans slot j (NEVER otherwise): a group time that
      * grew is maxed in */
-    const uint64_t *g = bg_t(c, gi);
+    const uint32_t *g = bg_t(c, gi);
     size_t nqp = (size_t)c->rdy.nqp;
     int q0 = gi * c->nbpg, n = c->nbpg; /* the group's banks (and queues) */
     for (unsigned m = c->bgj[p]; m; m &= m - 1) {
       int j = __builtin_ctz(m);
-      uint32_t v = ax_dram_ready_rel(&c->rdy, g[c->ps[j]]), *L = c->rdy.L + (size_t)j * nqp + (size_t)q0;
-      for (int b = 0; b < n; b++) L[b] = L[b] > v ? L[b] : v;
+      uint32_t v = g[c->ps[j]], *L = c->rdy.L + (size_t)j * nqp + (size_t)q0;
+      for (int b = 0; b < n; b++) L[b] = max32(L[b], v);
     }
   }
 }
@@ -946,7 +955,7 @@ static int first_ready(ax_dram_ctrl *c, int qi, int *kind) {
     return pl[0].idx;
   }
   for (int k = 0; k < np; k++)
-    if (ready_at_p(c, &pl[k]) <= c->clk) {
+    if (ready_at_p(c, &pl[k]) <= clk32(c)) {
       *kind = pl[k].need;
       return pl[k].idx;
     }
@@ -1052,12 +1061,12 @@ NOINLINE static int finish_refresh(ax_dram_ctrl *c) {
     for (int b = b0; b < b1; b++) {
       bank_st *bs = bank_at(c, ra, g, b);
       if (bs->open_row >= 0) {
-        if (ready_at(c, AX_DRAM_PRE, ra, g, b) <= c->clk) {
+        if (ready_at(c, AX_DRAM_PRE, ra, g, b) <= clk32(c)) {
           int gi = ra * c->nbg + g;
           issue_bank(c, AX_DRAM_PRE, gi * c->nbpg + b, gi, ra, g, b, bs->open_row, 0, 0);
           return 1;
         }
-      } else if (ready_at(c, cmd, ra, g, b) <= c->clk) {
+      } else if (ready_at(c, cmd, ra, g, b) <= clk32(c)) {
         ready++;
       }
     }
@@ -1082,19 +1091,19 @@ NOINLINE static uint64_t refresh_ready(ax_dram_ctrl *c) {
   int ra = c->refq[0].ra, cmd = c->refq[0].cmd;
   int g0 = 0, g1 = c->nbg, b0 = 0, b1 = c->nbpg;
   if (cmd == AX_DRAM_REFPB) { g0 = c->refq[0].bg; g1 = g0 + 1; b0 = c->refq[0].ba; b1 = b0 + 1; }
-  uint64_t pre = NEVER, ref = 0;
+  uint32_t pre = UINT32_MAX, ref = 0;
   int open = 0;
   for (int g = g0; g < g1; g++)
     for (int b = b0; b < b1; b++) {
       if (bank_at(c, ra, g, b)->open_row >= 0) {
         open = 1;
-        uint64_t t = ready_at(c, AX_DRAM_PRE, ra, g, b);
+        uint32_t t = ready_at(c, AX_DRAM_PRE, ra, g, b);
         if (t < pre) pre = t;
       } else {
-        ref = max64(ref, ready_at(c, cmd, ra, g, b));
+        ref = max32(ref, ready_at(c, cmd, ra, g, b));
       }
     }
-  return open ? pre : ref;
+  return ax_dram_ready_abs(&c->rdy, open ? pre : ref);
 }
 
 static void push_refresh(ax_dram_ctrl *c, int cmd, int ra, int bg, int ba) {

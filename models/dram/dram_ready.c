@@ -34,15 +34,12 @@ static const ax_dram_ready_ops plain_ops = {all_plain, at_plain};
 
 /* Block b's (16 queues') rank times of the slot whose row starts at
  * R + psr, from the base: one broadcast when the block is of one rank,
- * else the row's ranks (8 at most) converted and picked per queue. */
-__attribute__((always_inline)) AVX512 static inline __m512i rank_row(const ax_dram_ready *r, int b, uint32_t psr,
-                                                                    __m512i vbase) {
+ * else the row's ranks (8 at most) picked per queue. */
+__attribute__((always_inline)) AVX512 static inline __m512i rank_row(const ax_dram_ready *r, int b, uint32_t psr) {
   int rb = r->brank1[b];
-  if (rb >= 0) return _mm512_set1_epi32((int)ax_dram_ready_rel(r, r->R[psr + (uint32_t)rb]));
-  __m512i row = _mm512_loadu_si512(r->R + psr);
-  row = _mm512_sub_epi64(_mm512_max_epu64(row, vbase), vbase); /* from the base, a past time as 0 */
-  __m256i r32 = _mm512_cvtusepi64_epi32(row);                  /* saturated: NEVER as UINT32_MAX */
-  return _mm512_permutexvar_epi32(_mm512_loadu_si512(r->qrank + 16 * b), _mm512_castsi256_si512(r32));
+  if (rb >= 0) return _mm512_set1_epi32((int)r->R[psr + (uint32_t)rb]);
+  __m256i row = _mm256_loadu_si256((const __m256i *)(r->R + psr)); /* 8 ranks (rs >= 8) */
+  return _mm512_permutexvar_epi32(_mm512_loadu_si512(r->qrank + 16 * b), _mm512_castsi256_si512(row));
 }
 
 /* The valid live queues with T <= t (from the base) into rmask. */
@@ -94,19 +91,19 @@ __attribute__((always_inline)) AVX512 static inline uint64_t pick64_avx512(const
 }
 
 /* T again for block b (its rank times from the slot rows psr). */
-__attribute__((always_inline)) AVX512 static inline __m512i block_t(ax_dram_ready *r, int b, int nps, __m512i vbase) {
+__attribute__((always_inline)) AVX512 static inline __m512i block_t(ax_dram_ready *r, int b, int nps) {
   const uint32_t *Lb = r->L + 16 * (size_t)b;
   size_t nqp = (size_t)r->nqp;
   __m512i t = _mm512_set1_epi32(-1);
   if (nps == 4) { /* the common shape: the slot minima as a tree */
-    __m512i a = _mm512_max_epu32(_mm512_loadu_si512(Lb), rank_row(r, b, r->psr[0], vbase));
-    __m512i c = _mm512_max_epu32(_mm512_loadu_si512(Lb + nqp), rank_row(r, b, r->psr[1], vbase));
-    __m512i d = _mm512_max_epu32(_mm512_loadu_si512(Lb + 2 * nqp), rank_row(r, b, r->psr[2], vbase));
-    __m512i e = _mm512_max_epu32(_mm512_loadu_si512(Lb + 3 * nqp), rank_row(r, b, r->psr[3], vbase));
+    __m512i a = _mm512_max_epu32(_mm512_loadu_si512(Lb), rank_row(r, b, r->psr[0]));
+    __m512i c = _mm512_max_epu32(_mm512_loadu_si512(Lb + nqp), rank_row(r, b, r->psr[1]));
+    __m512i d = _mm512_max_epu32(_mm512_loadu_si512(Lb + 2 * nqp), rank_row(r, b, r->psr[2]));
+    __m512i e = _mm512_max_epu32(_mm512_loadu_si512(Lb + 3 * nqp), rank_row(r, b, r->psr[3]));
     t = _mm512_min_epu32(_mm512_min_epu32(a, c), _mm512_min_epu32(d, e));
   } else {
     for (int j = 0; j < nps; j++)
-      t = _mm512_min_epu32(t, _mm512_max_epu32(_mm512_loadu_si512(Lb + j * nqp), rank_row(r, b, r->psr[j], vbase)));
+      t = _mm512_min_epu32(t, _mm512_max_epu32(_mm512_loadu_si512(Lb + j * nqp), rank_row(r, b, r->psr[j])));
   }
   _mm512_storeu_si512(r->T + 16 * b, t);
   return t;
@@ -123,10 +120,10 @@ __attribute__((always_inline)) AVX512 static inline uint64_t at64_avx512(const a
 
 __attribute__((always_inline)) AVX512 static inline uint64_t all64_avx512(ax_dram_ready *r, uint64_t clk,
                                                                          uint64_t *rmask, uint64_t ranks, int nb) {
-  __m512i t[4], vbase = _mm512_set1_epi64((long long)r->base);
+  __m512i t[4];
   int nps = r->nps;
   UNROLL for (int b = 0; b < nb; b++)
-    t[b] = r->brank[b] & ranks ? (nps == 4 ? block_t(r, b, 4, vbase) : block_t(r, b, nps, vbase))
+    t[b] = r->brank[b] & ranks ? (nps == 4 ? block_t(r, b, 4) : block_t(r, b, nps))
                                : _mm512_loadu_si512(r->T + 16 * b);
   return pick64_avx512(r, clk, rmask, r->valid[0] & r->live[0], t, nb);
 }
@@ -166,7 +163,6 @@ AVX512 static uint64_t all_avx512(ax_dram_ready *r, uint64_t clk, uint64_t *rmas
   case 4: return all64_avx512(r, clk, rmask, ranks, 4);
   default: break;
   }
-  __m512i vbase = _mm512_set1_epi64((long long)r->base);
   __m512i vmin = _mm512_set1_epi32(-1), vclk = _mm512_set1_epi32((int)ax_dram_ready_rel(r, clk));
   uint64_t any = 0;
   for (int w = 0; w * 4 < nb; w++) {
@@ -174,7 +170,7 @@ AVX512 static uint64_t all_avx512(ax_dram_ready *r, uint64_t clk, uint64_t *rmas
     for (int b = w * 4, e = nb < b + 4 ? nb : b + 4; b < e; b++, vw >>= 16) {
       __mmask16 v = (__mmask16)vw;
       if (!v) continue;
-      __m512i t = r->brank[b] & ranks ? block_t(r, b, nps, vbase) : _mm512_loadu_si512(r->T + 16 * b);
+      __m512i t = r->brank[b] & ranks ? block_t(r, b, nps) : _mm512_loadu_si512(r->T + 16 * b);
       vmin = _mm512_mask_min_epu32(vmin, v, vmin, t);
       m |= (uint64_t)_mm512_mask_cmple_epu32_mask(v, t, vclk) << ((b & 3) * 16);
     }
@@ -197,7 +193,7 @@ void *ax_dram_ready_alloc(size_t n) {
 
 /* Allocate for nq queues (see dram_ready.h). */
 int ax_dram_ready_init(ax_dram_ready *r, int nq, const int *qrank, int nps, const uint8_t *ps, int nranks,
-                       const uint64_t *R, int rs, int simd) {
+                       const uint32_t *R, int rs, int simd) {
   memset(r, 0, sizeof *r);
   r->nq = nq;
   r->nqp = (nq + 15) / 16 * 16;
@@ -235,14 +231,17 @@ int ax_dram_ready_init(ax_dram_ready *r, int nq, const int *qrank, int nps, cons
   return 0;
 }
 
+/* Times a[0 .. n) counted d cycles later (see dram_ready.h). */
+void ax_dram_ready_shift(uint32_t *a, size_t n, uint64_t d) {
+  for (size_t i = 0; i < n; i++)
+    if (a[i] != 0xffffffffu) a[i] = a[i] > d ? (uint32_t)(a[i] - d) : 0;
+}
+
 /* Count L and T from cycle clk (>= the base) from now on. */
 void ax_dram_ready_rebase(ax_dram_ready *r, uint64_t clk) {
   uint64_t d = clk - r->base;
-  size_t n = (size_t)AX_DRAM_CMD_STD_N * (size_t)r->nqp;
-  for (size_t i = 0; i < n + (size_t)r->nqp; i++) {
-    uint32_t *x = i < n ? &r->L[i] : &r->T[i - n];
-    if (*x != 0xffffffffu) *x = *x > d ? (uint32_t)(*x - d) : 0;
-  }
+  ax_dram_ready_shift(r->L, (size_t)AX_DRAM_CMD_STD_N * (size_t)r->nqp, d);
+  ax_dram_ready_shift(r->T, (size_t)r->nqp, d);
   r->base = clk;
 }
 

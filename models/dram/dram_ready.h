@@ -49,7 +49,7 @@ struct ax_dram_ready {
   uint32_t psr[8];             /* ps[j] * rs: where L's row j (slot ps[j]) finds its rank times in R */
   uint64_t base;               /* the cycle L and T count from */
   uint32_t *L;                 /* [nps][nqp], from base (AX_DRAM_CMD_STD_N rows allocated: the caller may write them all) */
-  const uint64_t *R;           /* rank times, the caller's (absolute): slot k of rank r at R[k * rs + r] */
+  const uint32_t *R;           /* rank times, the caller's, from the same base: slot k of rank r at R[k * rs + r] */
   uint32_t *T;                 /* [nqp], from base */
   uint64_t *valid;             /* [(nq + 63) / 64]: queues that may be looked at, set through set_valid (`at` trusts their T:
                                 * run `all` for every rank after making one valid) */
@@ -88,15 +88,20 @@ static inline void ax_dram_ready_set_l(ax_dram_ready *r, int j, int q, uint64_t 
 /* T[q] as a cycle. */
 static inline uint64_t ax_dram_ready_t(const ax_dram_ready *r, int q) { return ax_dram_ready_abs(r, r->T[q]); }
 
-/* Count L and T from cycle clk (>= the base) from now on. */
+/* Count L and T from cycle clk (>= the base) from now on (the caller
+ * shifts its R, and its other times, with ax_dram_ready_shift). */
 void ax_dram_ready_rebase(ax_dram_ready *r, uint64_t clk);
+
+/* Times a[0 .. n) counted d cycles later (a time before that as 0, NEVER
+ * kept). */
+void ax_dram_ready_shift(uint32_t *a, size_t n, uint64_t d);
 
 /* Allocate for nq queues of ranks qrank[], nps planned slots ps[] and
  * nranks ranks whose times R has (stride rs, >= 8 and >= nranks); every
  * L NEVER, every queue valid, none live. simd = 0 forces the plain
  * loops. -1 on no memory. */
 int ax_dram_ready_init(ax_dram_ready *r, int nq, const int *qrank, int nps, const uint8_t *ps, int nranks,
-                       const uint64_t *R, int rs, int simd);
+                       const uint32_t *R, int rs, int simd);
 
 /* Free what init allocated. */
 void ax_dram_ready_free(ax_dram_ready *r);
@@ -141,11 +146,10 @@ static inline uint64_t ax_dram_ready_at_plain(const ax_dram_ready *r, uint64_t c
 
 /* T of queue q from its L and its rank's R, from the base. */
 static inline uint32_t ax_dram_ready_queue_t32(const ax_dram_ready *r, int q) {
-  const uint32_t *L = r->L + q;
-  const uint64_t *R = r->R + r->qrank[q];
+  const uint32_t *L = r->L + q, *R = r->R + r->qrank[q];
   uint32_t t = 0xffffffffu;
   for (int j = 0; j < r->nps; j++, L += r->nqp) {
-    uint32_t l = *L, y = ax_dram_ready_rel(r, R[r->psr[j]]);
+    uint32_t l = *L, y = R[r->psr[j]];
     l = l > y ? l : y;
     t = l < t ? l : t;
   }

@@ -567,10 +567,10 @@ static void test_pim_standard(void **st) {
 static void test_ready_pass(void **st) {
   (void)st;
   enum { NQ = 70, NR = 3, RS = 8 };
-  uint64_t R[4 * RS] = {0};
+  uint32_t R[4 * RS] = {0}; /* from the base, 0 here */
   int qrank[NQ];
   for (int r = 0; r < NR; r++)
-    for (int k = 0; k < 4; k++) R[k * RS + r] = 100 * (uint64_t)(k + 1) + 10 * (uint64_t)r;
+    for (int k = 0; k < 4; k++) R[k * RS + r] = 100 * (uint32_t)(k + 1) + 10 * (uint32_t)r;
   for (int q = 0; q < NQ; q++) qrank[q] = q % 3;
   const uint8_t ps[2] = {0, 2};
   for (int simd = 0; simd < 2; simd++) {
@@ -644,14 +644,16 @@ static void test_ready_rebase(void **st) {
   enum { NQ = 40, RS = 8 };
   const uint64_t OFF = 3ull * (1ull << 32) + 12345;
   uint64_t R[8 * RS] = {0}, s = 7;
+  uint32_t R32[8 * RS]; /* the caller's rank times, from the base: R - OFF, then shifted with it */
   int qrank[NQ];
   for (int q = 0; q < NQ; q++) qrank[q] = q < 32 ? q / 16 : q % 2;
   for (int i = 0; i < 8 * RS; i++) R[i] = OFF + xorshift64s(&s) % 200;
   const uint8_t ps[4] = {0, 1, 2, 3};
   for (int simd = 0; simd < 2; simd++) {
     ax_dram_ready r;
-    assert_int_equal(ax_dram_ready_init(&r, NQ, qrank, 4, ps, 2, R, RS, simd), 0);
+    assert_int_equal(ax_dram_ready_init(&r, NQ, qrank, 4, ps, 2, R32, RS, simd), 0);
     ax_dram_ready_rebase(&r, OFF);
+    for (int i = 0; i < 8 * RS; i++) R32[i] = ax_dram_ready_rel(&r, R[i]);
     assert_int_equal(r.T[0], UINT32_MAX); /* NEVER stays NEVER */
     uint64_t s2 = 11, L[4][NQ];
     for (int j = 0; j < 4; j++)
@@ -662,7 +664,11 @@ static void test_ready_rebase(void **st) {
     r.live[0] = (1ull << NQ) - 1;
     ax_dram_ready_recount(&r);
     for (int moved = 0; moved < 2; moved++) {
-      if (moved) ax_dram_ready_rebase(&r, OFF + 150);
+      if (moved) {
+        ax_dram_ready_shift(R32, 8 * RS, 150);
+        ax_dram_ready_rebase(&r, OFF + 150);
+        for (int i = 0; i < 8 * RS; i++) assert_int_equal(R32[i], ax_dram_ready_rel(&r, R[i])); /* a past one as 0 */
+      }
       for (uint64_t clk = OFF + 150; clk < OFF + 320; clk += 40) {
         uint64_t m[1], want = 0, first = AX_DRAM_NEVER, t[NQ];
         for (int q = 0; q < NQ; q++) {
@@ -698,10 +704,12 @@ static void test_ready_pass_common_shape(void **st) {
   int qrank[NQ];
   for (int q = 0; q < NQ; q++) qrank[q] = q < 32 ? q / 16 : q % 2;
   for (int i = 0; i < 8 * RS; i++) R[i] = xorshift64s(&s) % 200;
+  uint32_t R32[8 * RS]; /* from the base, 0 here */
+  for (int i = 0; i < 8 * RS; i++) R32[i] = (uint32_t)R[i];
   const uint8_t ps[4] = {0, 1, 2, 3};
   for (int simd = 0; simd < 2; simd++) {
     ax_dram_ready r;
-    assert_int_equal(ax_dram_ready_init(&r, NQ, qrank, 4, ps, 2, R, RS, simd), 0);
+    assert_int_equal(ax_dram_ready_init(&r, NQ, qrank, 4, ps, 2, R32, RS, simd), 0);
     uint64_t s2 = 11;
     for (int j = 0; j < 4; j++)
       for (int q = 0; q < NQ; q++) ax_dram_ready_set_l(&r, j, q, xorshift64s(&s2) % 5 ? xorshift64s(&s2) % 300 : AX_DRAM_NEVER);
