@@ -602,8 +602,13 @@ static inline void follow_clock(ax_dram_ctrl *c) {
 static inline void local_set_t(ax_dram_ctrl *c, int qi, uint64_t t) {
   uint64_t bit = 1ull << (qi & 63);
   if (!(c->rdy.valid[qi >> 6] & bit)) return;
-  if (t < c->sch_clk) c->sch_clk = 0; /* ready before the others: find the first cycle again */
-  else c->rmask[qi >> 6] = (c->rmask[qi >> 6] & ~bit) | (t == c->sch_clk ? bit : 0);
+  if (t < c->sch_clk) { /* ready before the others: find the first cycle again */
+    c->sch_clk = 0;
+    c->rdy.next_ok = 0;
+  } else {
+    c->rmask[qi >> 6] = (c->rmask[qi >> 6] & ~bit) | (t == c->sch_clk ? bit : 0);
+    c->rdy.next = (c->rdy.next & ~bit) | (t == c->sch_clk + 1 ? bit : 0); /* (read only with one mask word) */
+  }
 }
 
 /* A planned command's local time: the later of its bank's and its bank
@@ -675,6 +680,14 @@ static inline void sched_eval(ax_dram_ctrl *c) {
     c->sch_clk = ax_dram_ready_all(r, clk, c->rmask, c->stale);
     c->stale = 0;
   } else if (clk > c->sch_clk) {
+    if (r->next_ok && clk == c->sch_clk + 1 && (c->rmask[0] | r->next)) {
+      /* the queues ready a cycle after the last answer, known from it:
+       * those ready then and those whose T is one later */
+      c->rmask[0] |= r->next;
+      c->sch_clk = clk;
+      r->next_ok = 0;
+      return;
+    }
     c->sch_clk = ax_dram_ready_at(r, clk, c->rmask);
   }
 }

@@ -18,7 +18,7 @@ static uint64_t all_plain(ax_dram_ready *r, uint64_t clk, uint64_t *rmask, uint6
   return ax_dram_ready_all_plain(r, clk, rmask, ranks);
 }
 
-static uint64_t at_plain(const ax_dram_ready *r, uint64_t clk, uint64_t *rmask) {
+static uint64_t at_plain(ax_dram_ready *r, uint64_t clk, uint64_t *rmask) {
   return ax_dram_ready_at_plain(r, clk, rmask);
 }
 
@@ -56,8 +56,9 @@ AVX512 static inline void mask_avx512(const ax_dram_ready *r, uint32_t t, uint64
 
 /* rmask at clk from the blocks' compares (any: some queue ready), else
  * at the least T (vmin: the blocks' minima). */
-AVX512 static inline uint64_t next_avx512(const ax_dram_ready *r, uint64_t clk, uint64_t *rmask, uint64_t any,
+AVX512 static inline uint64_t next_avx512(ax_dram_ready *r, uint64_t clk, uint64_t *rmask, uint64_t any,
                                           __m512i vmin) {
+  r->next_ok = 0;
   if (any) return clk;
   uint32_t t = _mm512_reduce_min_epu32(vmin);
   if (t != 0xffffffffu) mask_avx512(r, t, rmask);
@@ -69,7 +70,7 @@ AVX512 static inline uint64_t next_avx512(const ax_dram_ready *r, uint64_t clk, 
  * queues ready at clk (m) if any, else the least T and the queues at it.
  * Whether one is ready follows the last command, a guess the CPU missed
  * often (docs/dram.md). The least T spread to every lane by a butterfly. */
-__attribute__((always_inline)) AVX512 static inline uint64_t pick64_avx512(const ax_dram_ready *r, uint64_t clk,
+__attribute__((always_inline)) AVX512 static inline uint64_t pick64_avx512(ax_dram_ready *r, uint64_t clk,
                                                                           uint64_t *rmask, uint64_t vw,
                                                                           const __m512i *t, int nb) {
   __m512i never = _mm512_set1_epi32(-1), vclk = _mm512_set1_epi32((int)ax_dram_ready_rel(r, clk)), y = never;
@@ -84,9 +85,17 @@ __attribute__((always_inline)) AVX512 static inline uint64_t pick64_avx512(const
   y = _mm512_min_epu32(y, _mm512_shuffle_epi32(y, (_MM_PERM_ENUM)0x4e));
   y = _mm512_min_epu32(y, _mm512_shuffle_epi32(y, (_MM_PERM_ENUM)0xb1));
   uint32_t tmin = (uint32_t)_mm_cvtsi128_si32(_mm512_castsi512_si128(y));
-  UNROLL for (int b = 0; b < nb; b++)
-    m2 |= (uint64_t)_mm512_mask_cmple_epu32_mask((__mmask16)(vw >> (16 * b)), t[b], y) << (16 * b);
+  /* the answer + 1 in every lane: the queues joining one cycle later */
+  __m512i y1 = _mm512_add_epi32(_mm512_mask_blend_epi32((__mmask16)(m ? 0xffff : 0), y, vclk), _mm512_set1_epi32(1));
+  uint64_t n1 = 0;
+  UNROLL for (int b = 0; b < nb; b++) {
+    __mmask16 v = (__mmask16)(vw >> (16 * b));
+    m2 |= (uint64_t)_mm512_mask_cmple_epu32_mask(v, t[b], y) << (16 * b);
+    n1 |= (uint64_t)_mm512_mask_cmpeq_epu32_mask(v, t[b], y1) << (16 * b);
+  }
   rmask[0] = m ? m : tmin != 0xffffffffu ? m2 : 0;
+  r->next = n1;
+  r->next_ok = 1;
   return m ? clk : ax_dram_ready_abs(r, tmin);
 }
 
@@ -111,7 +120,7 @@ __attribute__((always_inline)) AVX512 static inline __m512i block_t(ax_dram_read
 
 /* at and all for one mask word in nb blocks (a constant where inlined:
  * the loops unroll, every block's T stays in a register). */
-__attribute__((always_inline)) AVX512 static inline uint64_t at64_avx512(const ax_dram_ready *r, uint64_t clk,
+__attribute__((always_inline)) AVX512 static inline uint64_t at64_avx512(ax_dram_ready *r, uint64_t clk,
                                                                         uint64_t *rmask, int nb) {
   __m512i t[4];
   UNROLL for (int b = 0; b < nb; b++) t[b] = _mm512_loadu_si512(r->T + 16 * b);
@@ -129,7 +138,7 @@ __attribute__((always_inline)) AVX512 static inline uint64_t all64_avx512(ax_dra
 }
 
 /* ops->at with AVX-512. */
-AVX512 static uint64_t at_avx512(const ax_dram_ready *r, uint64_t clk, uint64_t *rmask) {
+AVX512 static uint64_t at_avx512(ax_dram_ready *r, uint64_t clk, uint64_t *rmask) {
   int nb = r->nqp / 16;
   switch (nb) { /* one mask word */
   case 1: return at64_avx512(r, clk, rmask, 1);

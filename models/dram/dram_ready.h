@@ -40,7 +40,7 @@ typedef struct ax_dram_ready_ops {
    * NEVER if none) and sets rmask to the queues ready then. */
   uint64_t (*all)(ax_dram_ready *r, uint64_t clk, uint64_t *rmask, uint64_t ranks);
   /* The same from the current T, none computed again. */
-  uint64_t (*at)(const ax_dram_ready *r, uint64_t clk, uint64_t *rmask);
+  uint64_t (*at)(ax_dram_ready *r, uint64_t clk, uint64_t *rmask);
 } ax_dram_ready_ops;
 
 struct ax_dram_ready {
@@ -57,6 +57,10 @@ struct ax_dram_ready {
                                 * keep through set_live (the passes skip the others; their T goes stale) */
   int nwl;                     /* valid live queues: kept by set_live / set_valid (recount after
                                 * writing the masks directly) */
+  uint64_t next;               /* with next_ok: the valid live queues whose T is the last answer + 1 (the
+                                * queues that join rmask one cycle later; the vector pass for one mask word
+                                * finds them, the others clear next_ok) */
+  int next_ok;
   int32_t *qrank;              /* [nqp]: rank of each queue (0 for padding) */
   uint64_t *brank;             /* [nqp / 16]: per block of 16, bit r & 63 for each rank in it */
   int *brank1;                 /* [nqp / 16]: a block's one rank, -1 if it has several */
@@ -126,7 +130,7 @@ static inline void ax_dram_ready_mask_plain(const ax_dram_ready *r, uint32_t t, 
 }
 
 /* ops->at by plain loops. */
-static inline uint64_t ax_dram_ready_at_plain(const ax_dram_ready *r, uint64_t clk, uint64_t *rmask) {
+static inline uint64_t ax_dram_ready_at_plain(ax_dram_ready *r, uint64_t clk, uint64_t *rmask) {
   uint32_t tmin = 0xffffffffu, c = ax_dram_ready_rel(r, clk);
   uint64_t any = 0;
   for (int w = 0; w < (r->nq + 63) / 64; w++) {
@@ -139,6 +143,7 @@ static inline uint64_t ax_dram_ready_at_plain(const ax_dram_ready *r, uint64_t c
     rmask[w] = m;
     any |= m;
   }
+  r->next_ok = 0;
   if (any) return clk;
   if (tmin != 0xffffffffu) ax_dram_ready_mask_plain(r, tmin, rmask);
   return ax_dram_ready_abs(r, tmin);
@@ -192,7 +197,7 @@ static inline uint64_t ax_dram_ready_all(ax_dram_ready *r, uint64_t clk, uint64_
 }
 
 /* ops->at, plain when a few queues are worth a look. */
-static inline uint64_t ax_dram_ready_at(const ax_dram_ready *r, uint64_t clk, uint64_t *rmask) {
+static inline uint64_t ax_dram_ready_at(ax_dram_ready *r, uint64_t clk, uint64_t *rmask) {
   return ax_dram_ready_few(r) ? ax_dram_ready_at_plain(r, clk, rmask) : r->ops->at(r, clk, rmask);
 }
 

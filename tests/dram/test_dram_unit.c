@@ -726,9 +726,15 @@ static void test_ready_pass_common_shape(void **st) {
         if (t[q] < first) first = t[q];
       }
       uint64_t at = first > clk ? first : clk;
-      for (int q = 0; q < NQ; q++) want |= (uint64_t)(t[q] <= at) << q;
+      uint64_t next = 0; /* the queues whose T is one after the answer: they join a cycle later */
+      for (int q = 0; q < NQ; q++) {
+        want |= (uint64_t)(t[q] <= at) << q;
+        next |= (uint64_t)(t[q] == at + 1) << q;
+      }
       assert_int_equal(r.ops->all(&r, clk, m, ~0ull), at);
       assert_int_equal(m[0], want);
+      if (r.next_ok) assert_int_equal(r.next, next);
+      assert_int_equal(r.next_ok, simd && __builtin_cpu_supports("avx512f")); /* the vector pass finds them */
       for (int q = 0; q < NQ; q++) assert_int_equal(ax_dram_ready_t(&r, q), t[q]);
       m[0] = 0;
       assert_int_equal(r.ops->at(&r, clk, m), at); /* the compare alone, from those T: the same answer */
