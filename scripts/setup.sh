@@ -4,9 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/deps.sh
+. scripts/build.sh
 ax_install_deps
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$(nproc)"
+ax_build_release build "$(nproc)"
 mkdir -p out
 ./build/axsim run configs/default.cfg -o out/default.h5
 echo "axsim: built in ./build; results of the default system in out/default.h5"

@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # test.sh - the second of the README's two commands: install dependencies
-# if missing, build, and run the whole test suite twice: an optimised build
-# (every test) and an AddressSanitizer + UndefinedBehaviorSanitizer build
-# (every test not labelled `slow`).
+# if missing, build, and run the whole test suite twice: the optimised
+# build setup.sh makes (profile-guided, scripts/build.sh; every test) and
+# an AddressSanitizer + UndefinedBehaviorSanitizer build (every test not
+# labelled `slow`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/deps.sh
+. scripts/build.sh
 ax_install_deps
 jobs="$(nproc)"
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$jobs"
+ax_build_release build "$jobs"
 (cd build && ctest --output-on-failure -j"$jobs")
 
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DAX_SANITIZE=ON -DAX_BENCH=OFF >/dev/null

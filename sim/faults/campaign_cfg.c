@@ -153,7 +153,7 @@ static int parse(pc *x)
   const char *s = NULL;
   long long v;
   if (get_str(x, root, "name", "campaign", &s)) return AX_EINVAL;
-  snprintf(c->name, sizeof c->name, "%s", s);
+  snprintf(c->name, sizeof c->name, "%s", s ? s : "campaign"); /* (get_str sets s; GCC's profile-guided build cannot see it) */
   if (get_str(x, root, "model", NULL, &s)) return AX_EINVAL;
   rel_path(c, s, c->model_path, sizeof c->model_path);
   if (get_str(x, root, "data", NULL, &s)) return AX_EINVAL;
