@@ -189,7 +189,24 @@ AVX512 static uint64_t all_avx512(ax_dram_ready *r, uint64_t clk, uint64_t *rmas
   return next_avx512(r, clk, rmask, any, vmin);
 }
 
-static const ax_dram_ready_ops avx512_ops = {all_avx512, at_avx512};
+/* The one-word shapes (up to 4 blocks of 16 queues) as their own
+ * functions, chosen at init: no dispatch on the block count in the pass
+ * (random reads 1.013, profile-guided 1.018: docs/dram.md). */
+#define AX_ONE_WORD(nb)                                                                                    \
+  AVX512 static uint64_t all_avx512_##nb(ax_dram_ready *r, uint64_t clk, uint64_t *rmask, uint64_t ranks) { \
+    return all64_avx512(r, clk, rmask, ranks, nb);                                                         \
+  }                                                                                                        \
+  AVX512 static uint64_t at_avx512_##nb(ax_dram_ready *r, uint64_t clk, uint64_t *rmask) {                 \
+    return at64_avx512(r, clk, rmask, nb);                                                                 \
+  }
+AX_ONE_WORD(1)
+AX_ONE_WORD(2)
+AX_ONE_WORD(3)
+AX_ONE_WORD(4)
+
+static const ax_dram_ready_ops avx512_ops = {all_avx512, at_avx512},
+                               avx512_ops_nb[4] = {{all_avx512_1, at_avx512_1}, {all_avx512_2, at_avx512_2},
+                                                   {all_avx512_3, at_avx512_3}, {all_avx512_4, at_avx512_4}};
 #endif
 
 /* n bytes, zeroed, on a 64-byte boundary (see dram_ready.h). */
@@ -233,7 +250,7 @@ int ax_dram_ready_init(ax_dram_ready *r, int nq, const int *qrank, int nps, cons
   for (int w = 0; w < ncw; w++) r->valid[w] = w == ncw - 1 && nq % 64 ? (1ull << (nq % 64)) - 1 : ~0ull;
   r->ops = &plain_ops;
 #ifdef AX_HAVE_AVX512
-  if (simd && nranks <= 8 && __builtin_cpu_supports("avx512f")) r->ops = &avx512_ops;
+  if (simd && nranks <= 8 && __builtin_cpu_supports("avx512f")) r->ops = nb <= 4 ? &avx512_ops_nb[nb - 1] : &avx512_ops;
 #else
   (void)simd;
 #endif
