@@ -137,16 +137,10 @@ __attribute__((always_inline)) AVX512 static inline uint64_t all64_avx512(ax_dra
   return pick64_avx512(r, clk, rmask, r->valid[0] & r->live[0], t, nb);
 }
 
-/* ops->at with AVX-512. */
+/* ops->at with AVX-512, for more than one mask word (the one-word shapes
+ * have their own functions, below). */
 AVX512 static uint64_t at_avx512(ax_dram_ready *r, uint64_t clk, uint64_t *rmask) {
   int nb = r->nqp / 16;
-  switch (nb) { /* one mask word */
-  case 1: return at64_avx512(r, clk, rmask, 1);
-  case 2: return at64_avx512(r, clk, rmask, 2);
-  case 3: return at64_avx512(r, clk, rmask, 3);
-  case 4: return at64_avx512(r, clk, rmask, 4);
-  default: break;
-  }
   __m512i vmin = _mm512_set1_epi32(-1), vclk = _mm512_set1_epi32((int)ax_dram_ready_rel(r, clk));
   uint64_t any = 0;
   for (int w = 0; w * 4 < nb; w++) {
@@ -162,16 +156,10 @@ AVX512 static uint64_t at_avx512(ax_dram_ready *r, uint64_t clk, uint64_t *rmask
   return next_avx512(r, clk, rmask, any, vmin);
 }
 
-/* ops->all with AVX-512: T again for the blocks of a rank in `ranks`. */
+/* ops->all with AVX-512: T again for the blocks of a rank in `ranks`;
+ * for more than one mask word, as at_avx512. */
 AVX512 static uint64_t all_avx512(ax_dram_ready *r, uint64_t clk, uint64_t *rmask, uint64_t ranks) {
   int nb = r->nqp / 16, nps = r->nps;
-  switch (nb) { /* one mask word */
-  case 1: return all64_avx512(r, clk, rmask, ranks, 1);
-  case 2: return all64_avx512(r, clk, rmask, ranks, 2);
-  case 3: return all64_avx512(r, clk, rmask, ranks, 3);
-  case 4: return all64_avx512(r, clk, rmask, ranks, 4);
-  default: break;
-  }
   __m512i vmin = _mm512_set1_epi32(-1), vclk = _mm512_set1_epi32((int)ax_dram_ready_rel(r, clk));
   uint64_t any = 0;
   for (int w = 0; w * 4 < nb; w++) {

@@ -104,24 +104,29 @@ static int reqs_next(void *ctx, uint64_t *addr, int *wr, uint64_t *cycle, char *
  * one). Both reads see a closed bank (refresh closed the first's row):
  * 1 + tRCD 12 + CL 10 + burst 4 = 27 cycles each; the last completes at
  * 30,500,001 + 27, so the run is 30,500,029 cycles. */
-static void test_idle_gap(void **st) {
-  (void)st;
+/* Run r[0 .. n) through ax_dram_run on the tiny open-page device into res. */
+static void run_result(const req *r, int n, ax_dram_result *res) {
   ax_dram_cfg c;
   tiny(&c, "OPEN_PAGE");
-  req r[] = {{A(5, 0, 0, 0), 0, 0}, {A(7, 1, 0, 0), 1, 1}, {A(9, 0, 0, 0), 0, 30500000}};
-  reqs g = {r, 3, 0};
+  reqs g = {r, n, 0};
   ax_dram_sys s;
   assert_int_equal(ax_dram_sys_init(&s, &c), AX_OK);
-  ax_dram_result res;
   char err[256] = "";
-  int rc = ax_dram_run(&s, reqs_next, &g, &res, err, sizeof err);
+  int rc = ax_dram_run(&s, reqs_next, &g, res, err, sizeof err);
+  ax_dram_sys_free(&s);
   if (rc != AX_OK) fail_msg("ax_dram_run: %s", err);
+}
+
+static void test_idle_gap(void **st) {
+  (void)st;
+  req r[] = {{A(5, 0, 0, 0), 0, 0}, {A(7, 1, 0, 0), 1, 1}, {A(9, 0, 0, 0), 0, 30500000}};
+  ax_dram_result res;
+  run_result(r, 3, &res);
   assert_int_equal(res.st.num_reads_done, 2);
   assert_int_equal(res.st.num_writes_done, 1);
   assert_int_equal(res.st.read_latency_sum, 27 + 27);
   assert_int_equal(res.num_cycles, 30500029);
   assert_int_equal(res.st.num_ref_cmds, 30);
-  ax_dram_sys_free(&s);
 }
 
 /* The same with a quiet stretch of 4295.5 M cycles, past 2^32: the
@@ -131,21 +136,13 @@ static void test_idle_gap(void **st) {
  * one refresh per million cycles went by: 4295. */
 static void test_long_gap(void **st) {
   (void)st;
-  ax_dram_cfg c;
-  tiny(&c, "OPEN_PAGE");
   req r[] = {{A(5, 0, 0, 0), 0, 0}, {A(9, 0, 0, 0), 0, 4295500000ull}};
-  reqs g = {r, 2, 0};
-  ax_dram_sys s;
-  assert_int_equal(ax_dram_sys_init(&s, &c), AX_OK);
   ax_dram_result res;
-  char err[256] = "";
-  int rc = ax_dram_run(&s, reqs_next, &g, &res, err, sizeof err);
-  if (rc != AX_OK) fail_msg("ax_dram_run: %s", err);
+  run_result(r, 2, &res);
   assert_int_equal(res.st.num_reads_done, 2);
   assert_int_equal(res.st.read_latency_sum, 27 + 27);
   assert_int_equal(res.num_cycles, 4295500029ull);
   assert_int_equal(res.st.num_ref_cmds, 4295);
-  ax_dram_sys_free(&s);
 }
 
 static void test_close_page(void **st) {
